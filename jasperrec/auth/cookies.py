@@ -1,0 +1,125 @@
+"""The HTTP side of server-side sessions: the session and remember cookies and the loaders."""
+
+from __future__ import annotations
+
+from flask import Flask
+from flask import Response
+from flask import current_app
+from flask import g
+from flask import request
+from flask import session
+from flask_login import login_user
+from flask_login import logout_user
+from werkzeug.wrappers import Request
+
+from jasperrec.extensions import login_manager
+
+from .models import User
+from .models import UserSession
+from .sessions import SignIn
+from .sessions import describe_user_agent
+from .sessions import end_session
+from .sessions import find_live_session
+
+SESSION_TOKEN_KEY = "sid"  # noqa: S105 (a session key name, not a secret)
+
+
+def init_app(app: Flask) -> None:
+    """Load users from server-side sessions instead of Flask-Login's own cookie."""
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "Please sign in to see that page."
+    login_manager.login_message_category = "info"
+    # Our session rows, checked on every request, replace Flask-Login's IP-hash protection,
+    # which would put a hash of the visitor's address in the cookie.
+    login_manager.session_protection = None
+    login_manager.user_loader(load_user)
+    login_manager.request_loader(load_user_from_remember_cookie)
+    app.after_request(_forget_dead_remember_cookie)
+
+
+def current_session() -> UserSession | None:
+    """Return the session row behind this request, if signed in."""
+    return g.get("user_session")
+
+
+def load_user(user_id: str) -> User | None:
+    """Accept the session cookie only while its server-side session is live."""
+    token = session.get(SESSION_TOKEN_KEY)
+    record = find_live_session(token) if isinstance(token, str) else None
+    if record is None or str(record.user_id) != user_id:
+        session.clear()
+        return None
+    if record.user.is_staff and describe_user_agent(request.user_agent.string) != (
+        record.browser,
+        record.os,
+    ):
+        # Strong protection for staff: a cookie replayed from another browser ends the session.
+        end_session(record, "browser changed")
+        session.clear()
+        return None
+    g.user_session = record
+    return record.user
+
+
+def load_user_from_remember_cookie(req: Request) -> User | None:
+    """Sign a returning resident back in from a live remembered session."""
+    token = req.cookies.get(current_app.config["REMEMBER_COOKIE_NAME"])
+    if not token:
+        return None
+    record = find_live_session(token, remembered_only=True)
+    if record is None:
+        g.forget_remember_cookie = True
+        return None
+    session.clear()
+    session[SESSION_TOKEN_KEY] = token
+    login_user(record.user)
+    g.user_session = record
+    return record.user
+
+
+def start_session(response: Response, result: SignIn) -> Response:
+    """Put a new session in fresh cookies; clearing first means no fixation."""
+    session.clear()
+    session[SESSION_TOKEN_KEY] = result.token
+    login_user(result.user)
+    g.user_session = result.session
+    if result.session.is_remembered:
+        config = current_app.config
+        response.set_cookie(
+            config["REMEMBER_COOKIE_NAME"],
+            result.token,
+            max_age=int(config["AUTH_REMEMBER_DAYS"]) * 86400,
+            secure=bool(config["SESSION_COOKIE_SECURE"]),
+            httponly=True,
+            samesite="Lax",
+        )
+    return response
+
+
+def stop_session(response: Response, reason: str = "signed out") -> Response:
+    """End the server-side session and clear both cookies."""
+    record = current_session()
+    if record is not None:
+        end_session(record, reason)
+    logout_user()
+    session.clear()
+    forget_remember_cookie(response)
+    return response
+
+
+def forget_remember_cookie(response: Response) -> Response:
+    """Delete the remember cookie from the browser."""
+    config = current_app.config
+    response.delete_cookie(
+        config["REMEMBER_COOKIE_NAME"],
+        secure=bool(config["SESSION_COOKIE_SECURE"]),
+        httponly=True,
+        samesite="Lax",
+    )
+    return response
+
+
+def _forget_dead_remember_cookie(response: Response) -> Response:
+    if g.get("forget_remember_cookie"):
+        forget_remember_cookie(response)
+    return response

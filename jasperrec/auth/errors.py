@@ -1,0 +1,35 @@
+"""Errors the account services raise for the views to present."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from jasperrec.errors import JasperrecError
+
+
+class InvalidCredentialsError(JasperrecError):
+    """The email and password do not match an active account."""
+
+
+class AccountLockedError(JasperrecError):
+    """Too many failed sign-ins: the account is cooling down."""
+
+    def __init__(self, until: dt.datetime) -> None:
+        super().__init__(f"locked until {until.isoformat()}")
+        self.until = until
+
+
+class WeakPasswordError(JasperrecError):
+    """The new password fails the password policy; the message says why."""
+
+
+class WrongPasswordError(JasperrecError):
+    """The current password given to confirm a change is wrong."""
+
+
+class InvalidTokenError(JasperrecError):
+    """An emailed link was tampered with, expired or already used."""
+
+
+class EmailTakenError(JasperrecError):
+    """Another account already uses this email address."""

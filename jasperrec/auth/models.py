@@ -1,0 +1,129 @@
+"""Resident and staff accounts, their server-side sessions and their households."""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+
+import sqlalchemy as sa
+from flask_login import UserMixin
+from sqlalchemy.orm import Mapped
+from sqlalchemy.orm import WriteOnlyMapped
+from sqlalchemy.orm import mapped_column
+from sqlalchemy.orm import relationship
+
+from jasperrec.db import created_at
+from jasperrec.db import intpk
+from jasperrec.db import str_100
+from jasperrec.extensions import db
+
+
+class User(UserMixin, db.Model):  # type: ignore[name-defined,misc]
+    """A person who signs in: a resident, or a staff member created by an administrator."""
+
+    __tablename__ = "users"
+
+    id: Mapped[intpk]
+    email: Mapped[str] = mapped_column(sa.String(254), unique=True)
+    password_hash: Mapped[str] = mapped_column(sa.String(255))
+    first_name: Mapped[str_100]
+    last_name: Mapped[str_100]
+    email_confirmed_at: Mapped[dt.datetime | None]
+    date_of_birth: Mapped[dt.date | None]
+    phone: Mapped[str | None] = mapped_column(sa.String(20))
+    address_line1: Mapped[str | None] = mapped_column(sa.String(100))
+    address_line2: Mapped[str | None] = mapped_column(sa.String(100))
+    city: Mapped[str | None] = mapped_column(sa.String(60))
+    province: Mapped[str | None] = mapped_column(sa.String(2))
+    postal_code: Mapped[str | None] = mapped_column(sa.String(7))
+    is_active: Mapped[bool] = mapped_column(default=True, server_default=sa.true())
+    is_staff: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    failed_login_count: Mapped[int] = mapped_column(default=0, server_default="0")
+    locked_until: Mapped[dt.datetime | None]
+    last_login_at: Mapped[dt.datetime | None]
+    password_changed_at: Mapped[dt.datetime | None]
+    created_at: Mapped[created_at]
+
+    sessions: WriteOnlyMapped[UserSession] = relationship(
+        back_populates="user", cascade="all, delete-orphan", passive_deletes=True
+    )
+    household: Mapped[list[HouseholdMember]] = relationship(
+        back_populates="user",
+        cascade="all, delete-orphan",
+        order_by="HouseholdMember.date_of_birth",
+    )
+
+    @property
+    def is_email_confirmed(self) -> bool:
+        """Tell whether the address was confirmed, which purchases require."""
+        return self.email_confirmed_at is not None
+
+    @property
+    def full_name(self) -> str:
+        """Name as shown on receipts and rosters."""
+        return f"{self.first_name} {self.last_name}"
+
+
+class UserSession(db.Model):  # type: ignore[name-defined,misc]
+    """One sign-in on one browser, so it can be listed, ended and checked on every request."""
+
+    __tablename__ = "user_sessions"
+
+    id: Mapped[intpk]
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    # SHA-256 of the random token held in the cookie; the token itself is never stored.
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    browser: Mapped[str] = mapped_column(sa.String(60))
+    os: Mapped[str] = mapped_column(sa.String(60))
+    is_remembered: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[created_at]
+    last_seen_at: Mapped[dt.datetime]
+    expires_at: Mapped[dt.datetime]
+    reauthenticated_at: Mapped[dt.datetime | None]
+    ended_at: Mapped[dt.datetime | None]
+    ended_reason: Mapped[str | None] = mapped_column(sa.String(40))
+
+    user: Mapped[User] = relationship(back_populates="sessions")
+
+    @property
+    def is_ended(self) -> bool:
+        """Tell whether the session was signed out, replaced or timed out."""
+        return self.ended_at is not None
+
+
+class Relation(enum.StrEnum):
+    """How a household member relates to the account holder."""
+
+    CHILD = "child"
+    PARTNER = "partner"
+    DEPENDENT_ADULT = "dependent adult"
+    OTHER = "other"
+
+
+class HouseholdMember(db.Model):  # type: ignore[name-defined,misc]
+    """A person the account holder registers for programs: a child, partner or dependant."""
+
+    __tablename__ = "household_members"
+
+    id: Mapped[intpk]
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    first_name: Mapped[str_100]
+    last_name: Mapped[str_100]
+    date_of_birth: Mapped[dt.date]
+    relation: Mapped[Relation]
+    # Sensitive: shown only to the account holder and to coordinators of this person's programs.
+    medical_notes: Mapped[str | None] = mapped_column(sa.Text)
+    created_at: Mapped[created_at]
+
+    user: Mapped[User] = relationship(back_populates="household")
+
+    @property
+    def full_name(self) -> str:
+        """Name as shown on rosters."""
+        return f"{self.first_name} {self.last_name}"
+
+    def age_on(self, day: dt.date) -> int:
+        """Age in whole years on a given day, for program eligibility."""
+        years = day.year - self.date_of_birth.year
+        before_birthday = (day.month, day.day) < (self.date_of_birth.month, self.date_of_birth.day)
+        return years - before_birthday

@@ -1,0 +1,252 @@
+"""Account use cases: registration, confirmation, profile, password and email changes."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from typing import Any
+
+import sqlalchemy as sa
+from flask import current_app
+
+from jasperrec.db import utcnow
+from jasperrec.extensions import db
+from jasperrec.mail import send_mail
+
+from . import passwords
+from . import tokens
+from .errors import EmailTakenError
+from .errors import InvalidTokenError
+from .errors import WeakPasswordError
+from .errors import WrongPasswordError
+from .models import User
+from .models import UserSession
+
+
+@dataclasses.dataclass(frozen=True)
+class Profile:
+    """The optional and required details a resident keeps on their account."""
+
+    first_name: str
+    last_name: str
+    date_of_birth: dt.date | None = None
+    phone: str | None = None
+    address_line1: str | None = None
+    address_line2: str | None = None
+    city: str | None = None
+    province: str | None = None
+    postal_code: str | None = None
+
+
+def normalise_email(email: str) -> str:
+    """Compare addresses case-insensitively and without surrounding space."""
+    return email.strip().lower()
+
+
+def find_user_by_email(email: str) -> User | None:
+    """Return the account with this address, or None."""
+    return db.session.scalar(sa.select(User).where(User.email == normalise_email(email)))
+
+
+def context_words(*personal: str | None) -> list[str]:
+    """Words a password must not be built from: the municipality's, the portal's, the person's."""
+    config = current_app.config
+    phrases = [
+        config["MUNICIPALITY_NAME"],
+        config["MUNICIPALITY_SHORT_NAME"],
+        config["BRAND_PORTAL_NAME"],
+        "recreation municipality",
+        *config["MUNICIPALITY_FACILITIES"],
+        *(p for p in personal if p),
+    ]
+    words = {w for phrase in phrases for w in phrase.replace("@", " ").replace(".", " ").split()}
+    return sorted(words | {p.replace(" ", "") for p in phrases})
+
+
+def check_password(password: str, *personal: str | None) -> None:
+    """Apply the password policy.
+
+    :raises WeakPasswordError: with the reason to show next to the field.
+    """
+    problem = passwords.password_problem(password, context_words(*personal))
+    if problem:
+        raise WeakPasswordError(problem)
+
+
+def register_user(email: str, password: str, first_name: str, last_name: str) -> User | None:
+    """Create an unconfirmed account and email a confirmation link.
+
+    When the address already has an account, create nothing and email its owner a notice
+    instead, so that registering cannot reveal who has an account. Returns the new user, or
+    None when the address was taken.
+
+    :raises WeakPasswordError:
+    """
+    email = normalise_email(email)
+    check_password(password, first_name, last_name, email.split("@")[0])
+    password_hash = passwords.hash_password(password)
+    existing = find_user_by_email(email)
+    if existing is not None:
+        send_mail(existing.email, "auth/registration_attempt", user=existing)
+        return None
+    user = User(
+        email=email,
+        password_hash=password_hash,
+        first_name=first_name.strip(),
+        last_name=last_name.strip(),
+        password_changed_at=utcnow(),
+    )
+    db.session.add(user)
+    db.session.commit()
+    _send_confirmation(user)
+    return user
+
+
+def _send_confirmation(user: User) -> None:
+    token = tokens.make_token(user, tokens.CONFIRM_EMAIL)
+    send_mail(user.email, "auth/confirm_email", user=user, token=token)
+
+
+def resend_confirmation(email: str) -> None:
+    """Email a fresh confirmation link if the address has an unconfirmed account."""
+    user = find_user_by_email(email)
+    if user is not None and not user.is_email_confirmed:
+        _send_confirmation(user)
+
+
+def confirm_email(token: str) -> User:
+    """Mark the address in the token as confirmed; each link works once.
+
+    :raises InvalidTokenError:
+    """
+    max_age = int(current_app.config["AUTH_CONFIRM_MAX_AGE_HOURS"]) * 3600
+    payload = tokens.read_token(token, tokens.CONFIRM_EMAIL, max_age)
+    user = db.session.get(User, payload["u"])
+    if user is None or not tokens.token_matches(user, payload, tokens.CONFIRM_EMAIL):
+        raise InvalidTokenError("This link was already used or is no longer valid.")
+    user.email_confirmed_at = utcnow()
+    db.session.commit()
+    return user
+
+
+def update_profile(user: User, profile: Profile) -> User:
+    """Save the resident's own details."""
+    for field in dataclasses.fields(profile):
+        setattr(user, field.name, getattr(profile, field.name))
+    db.session.commit()
+    return user
+
+
+def change_password(user: User, current: str, new: str, keep_session: UserSession | None) -> None:
+    """Change the password after checking the current one; end every other sign-in.
+
+    :raises WrongPasswordError:
+    :raises WeakPasswordError:
+    """
+    if not passwords.verify_password(user.password_hash, current):
+        raise WrongPasswordError("Your current password is not correct.")
+    check_password(new, user.first_name, user.last_name, user.email.split("@")[0])
+    user.password_hash = passwords.hash_password(new)
+    user.password_changed_at = utcnow()
+    end_user_sessions(user, "password changed", except_session=keep_session)
+    if keep_session is not None and keep_session.is_remembered:
+        # The remember cookie dies with the old password; this browser keeps a plain session.
+        hours = int(current_app.config["AUTH_ABSOLUTE_TIMEOUT_HOURS"])
+        keep_session.is_remembered = False
+        keep_session.expires_at = min(keep_session.expires_at, utcnow() + dt.timedelta(hours=hours))
+    db.session.commit()
+    send_mail(user.email, "auth/password_changed", user=user)
+
+
+def change_email(user: User, current_password: str, new_email: str) -> None:
+    """Move the account to a new address, which must then be confirmed; tell the old one.
+
+    :raises WrongPasswordError:
+    :raises EmailTakenError:
+    """
+    if not passwords.verify_password(user.password_hash, current_password):
+        raise WrongPasswordError("Your current password is not correct.")
+    new_email = normalise_email(new_email)
+    if find_user_by_email(new_email) is not None:
+        raise EmailTakenError("That address cannot be used. Choose another.")
+    old_email = user.email
+    user.email = new_email
+    user.email_confirmed_at = None
+    db.session.commit()
+    send_mail(old_email, "auth/email_changed", user=user, old_email=old_email)
+    _send_confirmation(user)
+
+
+def request_password_reset(email: str) -> None:
+    """Email a reset link if the address has an active account; say nothing either way."""
+    user = find_user_by_email(email)
+    if user is None or not user.is_active:
+        return
+    token = tokens.make_token(user, tokens.RESET_PASSWORD)
+    send_mail(user.email, "auth/reset_password", user=user, token=token)
+
+
+def user_for_reset_token(token: str) -> User:
+    """Return the account a reset link is for, if the link is still good.
+
+    :raises InvalidTokenError:
+    """
+    max_age = int(current_app.config["AUTH_RESET_MAX_AGE_MINUTES"]) * 60
+    payload = tokens.read_token(token, tokens.RESET_PASSWORD, max_age)
+    user = db.session.get(User, payload["u"])
+    if (
+        user is None
+        or not user.is_active
+        or not tokens.token_matches(user, payload, tokens.RESET_PASSWORD)
+    ):
+        raise InvalidTokenError("This link was already used or is no longer valid.")
+    return user
+
+
+def reset_password(token: str, new: str) -> User:
+    """Set a new password from a reset link, end every sign-in and lift any lockout.
+
+    :raises InvalidTokenError:
+    :raises WeakPasswordError:
+    """
+    user = user_for_reset_token(token)
+    check_password(new, user.first_name, user.last_name, user.email.split("@")[0])
+    user.password_hash = passwords.hash_password(new)
+    user.password_changed_at = utcnow()
+    user.failed_login_count = 0
+    user.locked_until = None
+    end_user_sessions(user, "password reset")
+    db.session.commit()
+    send_mail(user.email, "auth/password_changed", user=user)
+    return user
+
+
+def end_user_sessions(user: User, reason: str, except_session: UserSession | None = None) -> int:
+    """End the user's live sessions, but one if given; flushes only, the caller commits."""
+    query = sa.update(UserSession).where(
+        UserSession.user_id == user.id, UserSession.ended_at.is_(None)
+    )
+    if except_session is not None:
+        query = query.where(UserSession.id != except_session.id)
+    result = db.session.execute(query.values(ended_at=utcnow(), ended_reason=reason))
+    return int(result.rowcount)  # type: ignore[attr-defined]
+
+
+def export_user_data(user: User) -> dict[str, Any]:
+    """Everything the account itself holds about the person, for their data page."""
+    fields = (
+        "email",
+        "first_name",
+        "last_name",
+        "date_of_birth",
+        "phone",
+        "address_line1",
+        "address_line2",
+        "city",
+        "province",
+        "postal_code",
+        "email_confirmed_at",
+        "created_at",
+        "last_login_at",
+    )
+    return {name: getattr(user, name) for name in fields}

@@ -1,0 +1,228 @@
+"""Server-side sign-in sessions: sign in and out, look up, list and end them."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import functools
+import hashlib
+import secrets
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from flask import current_app
+from ua_parser import parse as parse_user_agent
+
+from jasperrec.db import utcnow
+from jasperrec.errors import NotFoundError
+from jasperrec.extensions import db
+from jasperrec.mail import send_mail
+from jasperrec.tasks import crontab
+from jasperrec.tasks import periodic_task
+
+from . import passwords
+from .errors import AccountLockedError
+from .errors import InvalidCredentialsError
+from .models import User
+from .models import UserSession
+from .service import end_user_sessions
+from .service import find_user_by_email
+
+# last_seen_at is written at most this often, so browsing is not a write per request.
+TOUCH_INTERVAL = dt.timedelta(seconds=60)
+
+
+@dataclasses.dataclass(frozen=True)
+class SignIn:
+    """A new session and the token its cookies carry (the token is never stored)."""
+
+    user: User
+    session: UserSession
+    token: str
+
+
+def hash_token(token: str) -> str:
+    """Store and look up session tokens by SHA-256, so a database leak yields no cookies."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+@functools.lru_cache(maxsize=512)
+def describe_user_agent(user_agent: str) -> tuple[str, str]:
+    """Reduce a User-Agent to browser family and OS, all the session list shows."""
+    parsed = parse_user_agent(user_agent[:512])
+    browser = parsed.user_agent.family if parsed.user_agent else "Unknown browser"
+    system = parsed.os.family if parsed.os else "Unknown system"
+    return browser[:60], system[:60]
+
+
+def _idle_limit(user: User) -> dt.timedelta:
+    key = "AUTH_STAFF_IDLE_TIMEOUT_MINUTES" if user.is_staff else "AUTH_IDLE_TIMEOUT_MINUTES"
+    return dt.timedelta(minutes=int(current_app.config[key]))
+
+
+def sign_in(email: str, password: str, *, remember: bool, user_agent: str) -> SignIn:
+    """Check the password and open a new session; count failures toward a cool-down.
+
+    :raises InvalidCredentialsError:
+    :raises AccountLockedError:
+    """
+    now = utcnow()
+    user = find_user_by_email(email)
+    stored_hash = user.password_hash if user else None
+    # End the read transaction before the deliberately slow hash check, so no snapshot or
+    # lock is held for its duration (SQLite would refuse the later write under load).
+    db.session.commit()
+    # Verify even for unknown or locked accounts, so timing reveals nothing.
+    valid = passwords.verify_password(stored_hash, password)
+    if user is None or not user.is_active:
+        raise InvalidCredentialsError()
+    if user.locked_until is not None and user.locked_until > now:
+        raise AccountLockedError(user.locked_until)
+    if not valid:
+        _record_failure(user, now)
+        raise InvalidCredentialsError()
+    user.failed_login_count = 0
+    user.locked_until = None
+    user.last_login_at = now
+    if passwords.needs_rehash(user.password_hash):
+        user.password_hash = passwords.hash_password(password)
+    result = _open_session(user, remember=remember and not user.is_staff, user_agent=user_agent)
+    db.session.commit()
+    return result
+
+
+def _record_failure(user: User, now: dt.datetime) -> None:
+    """Count a failed attempt; at the threshold start the cool-down and tell the owner."""
+    config = current_app.config
+    user.failed_login_count += 1
+    locked = user.failed_login_count >= int(config["AUTH_LOCKOUT_THRESHOLD"])
+    if locked:
+        user.locked_until = now + dt.timedelta(minutes=int(config["AUTH_LOCKOUT_MINUTES"]))
+        user.failed_login_count = 0
+    db.session.commit()
+    if locked:
+        send_mail(
+            user.email,
+            "auth/account_locked",
+            user=user,
+            minutes=int(config["AUTH_LOCKOUT_MINUTES"]),
+        )
+        raise AccountLockedError(user.locked_until)  # type: ignore[arg-type]
+
+
+def _open_session(user: User, *, remember: bool, user_agent: str) -> SignIn:
+    """Create a session row with a fresh random token; flushes only."""
+    config = current_app.config
+    now = utcnow()
+    if remember:
+        lifetime = dt.timedelta(days=int(config["AUTH_REMEMBER_DAYS"]))
+    else:
+        lifetime = dt.timedelta(hours=int(config["AUTH_ABSOLUTE_TIMEOUT_HOURS"]))
+    token = secrets.token_urlsafe(32)
+    browser, system = describe_user_agent(user_agent)
+    record = UserSession(
+        user=user,
+        token_hash=hash_token(token),
+        browser=browser,
+        os=system,
+        is_remembered=remember,
+        last_seen_at=now,
+        expires_at=now + lifetime,
+        reauthenticated_at=now,
+    )
+    db.session.add(record)
+    db.session.flush()
+    return SignIn(user=user, session=record, token=token)
+
+
+def find_live_session(token: str, *, remembered_only: bool = False) -> UserSession | None:
+    """Return the session a cookie token belongs to if it is still live, ending it if it lapsed."""
+    record = db.session.scalar(
+        sa.select(UserSession).where(UserSession.token_hash == hash_token(token))
+    )
+    if record is None or record.is_ended or (remembered_only and not record.is_remembered):
+        return None
+    now = utcnow()
+    user = record.user
+    reason = None
+    if not user.is_active:
+        reason = "account deactivated"
+    elif now >= record.expires_at:
+        reason = "expired"
+    elif not record.is_remembered and now - record.last_seen_at > _idle_limit(user):
+        reason = "idle"
+    if reason is not None:
+        end_session(record, reason)
+        return None
+    if now - record.last_seen_at > TOUCH_INTERVAL:
+        record.last_seen_at = now
+        db.session.commit()
+    return record
+
+
+def end_session(record: UserSession, reason: str) -> None:
+    """End one session so its cookies stop working everywhere."""
+    if record.ended_at is None:
+        record.ended_at = utcnow()
+        record.ended_reason = reason
+    db.session.commit()
+
+
+def list_sessions_for(user: User) -> Sequence[UserSession]:
+    """Return the user's live sessions, newest first."""
+    now = utcnow()
+    query = (
+        sa.select(UserSession)
+        .where(
+            UserSession.user_id == user.id,
+            UserSession.ended_at.is_(None),
+            UserSession.expires_at > now,
+        )
+        .order_by(UserSession.created_at.desc())
+    )
+    return db.session.scalars(query).all()
+
+
+def end_session_for(user: User, session_id: int) -> None:
+    """End one of the user's own sessions; another person's answers as not found."""
+    record = db.session.get(UserSession, session_id)
+    if record is None or record.user_id != user.id:
+        raise NotFoundError()
+    end_session(record, "signed out elsewhere")
+
+
+def end_other_sessions(user: User, current: UserSession) -> int:
+    """End every session of the user's but the current one; return how many ended."""
+    ended = end_user_sessions(user, "signed out elsewhere", except_session=current)
+    db.session.commit()
+    return ended
+
+
+def end_all_sessions(user: User, reason: str) -> None:
+    """End every session the user has, as deactivation does."""
+    end_user_sessions(user, reason)
+    db.session.commit()
+
+
+def mark_reauthenticated(record: UserSession) -> None:
+    """Record that the person just proved who they are again, for sensitive actions."""
+    record.reauthenticated_at = utcnow()
+    db.session.commit()
+
+
+def purge_ended_sessions(older_than: dt.timedelta = dt.timedelta(days=30)) -> int:
+    """Delete session rows that ended or expired long ago; return how many."""
+    cutoff = utcnow() - older_than
+    result = db.session.execute(
+        sa.delete(UserSession).where(
+            sa.or_(UserSession.ended_at < cutoff, UserSession.expires_at < cutoff)
+        )
+    )
+    db.session.commit()
+    return int(result.rowcount)  # type: ignore[attr-defined]
+
+
+@periodic_task(crontab(minute="17", hour="*"))
+def purge_sessions_task() -> None:
+    """Hourly: keep the sessions table to what residents can still see or use."""
+    purge_ended_sessions()

@@ -1,0 +1,172 @@
+"""Registration, email confirmation, sign-in, sign-out and password reset."""
+
+from __future__ import annotations
+
+from flask import current_app
+from flask import flash
+from flask import g
+from flask import redirect
+from flask import render_template
+from flask import request
+from flask import url_for
+from flask.typing import ResponseReturnValue
+from flask_login import current_user
+from flask_login import login_required
+from werkzeug.wrappers import Response
+
+from jasperrec.extensions import keyed_hash
+from jasperrec.extensions import limiter
+from jasperrec.forms import ConfirmForm
+
+from .. import cookies
+from .. import service
+from .. import sessions
+from ..errors import AccountLockedError
+from ..errors import InvalidCredentialsError
+from ..errors import InvalidTokenError
+from ..errors import WeakPasswordError
+from ..forms import EmailOnlyForm
+from ..forms import LoginForm
+from ..forms import RegistrationForm
+from ..forms import ResetPasswordForm
+from . import bp
+
+
+def _account_key() -> str:
+    """Key per-account limits on a keyed hash of the submitted address."""
+    email = service.normalise_email(request.form.get("email", ""))
+    return "account:" + keyed_hash(email, "account")
+
+
+def _login_failed(response: Response) -> bool:
+    return bool(g.get("login_failed"))
+
+
+def _limit(name: str) -> str:
+    return str(current_app.config[name])
+
+
+def _bad_link(error: InvalidTokenError) -> ResponseReturnValue:
+    return render_template("auth/bad_link.html", message=str(error)), 400
+
+
+def safe_next(default: str = "auth.account") -> str:
+    """Follow ?next= only to a path on this site."""
+    target = request.args.get("next", "")
+    if target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return url_for(default)
+
+
+@bp.route("/register", methods=["GET", "POST"])
+@limiter.limit(lambda: _limit("AUTH_REGISTER_LIMIT"), methods=["POST"])
+def register() -> ResponseReturnValue:
+    form = RegistrationForm()
+    if form.validate_on_submit():
+        try:
+            service.register_user(
+                form.email.data, form.password.data, form.first_name.data, form.last_name.data
+            )
+        except WeakPasswordError as exc:
+            form.password.errors.append(str(exc))
+        else:
+            return redirect(url_for("auth.check_email"))
+    return render_template("auth/register.html", form=form)
+
+
+@bp.route("/check-email")
+def check_email() -> ResponseReturnValue:
+    return render_template("auth/check_email.html")
+
+
+@bp.route("/confirm/<token>", methods=["GET", "POST"])
+def confirm_email(token: str) -> ResponseReturnValue:
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        try:
+            service.confirm_email(token)
+        except InvalidTokenError as exc:
+            return _bad_link(exc)
+        flash("Thank you: your email address is confirmed.", "success")
+        return redirect(url_for("auth.account" if current_user.is_authenticated else "auth.login"))
+    return render_template("auth/confirm_email.html", form=form)
+
+
+@bp.route("/confirm/resend", methods=["GET", "POST"])
+@limiter.limit(lambda: _limit("AUTH_RESET_LIMIT"), methods=["POST"])
+def resend_confirmation() -> ResponseReturnValue:
+    form = EmailOnlyForm()
+    if form.validate_on_submit():
+        service.resend_confirmation(form.email.data)
+        return redirect(url_for("auth.check_email"))
+    return render_template("auth/resend_confirmation.html", form=form)
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(
+    lambda: _limit("AUTH_CLIENT_LOGIN_LIMIT"),
+    methods=["POST"],
+    deduct_when=_login_failed,
+    scope="login-client",
+)
+@limiter.limit(
+    lambda: _limit("AUTH_ACCOUNT_LOGIN_LIMIT"),
+    methods=["POST"],
+    deduct_when=_login_failed,
+    key_func=_account_key,
+    scope="login-account",
+)
+def login() -> ResponseReturnValue:
+    form = LoginForm()
+    if form.validate_on_submit():
+        try:
+            result = sessions.sign_in(
+                form.email.data,
+                form.password.data,
+                remember=form.remember.data,
+                user_agent=request.user_agent.string,
+            )
+        except InvalidCredentialsError:
+            g.login_failed = True
+            form.password.errors.append("The email address or password is not correct.")
+        except AccountLockedError as exc:
+            g.login_failed = True
+            return render_template("auth/locked.html", until=exc.until), 429
+        else:
+            return cookies.start_session(redirect(safe_next()), result)
+    return render_template("auth/login.html", form=form)
+
+
+@bp.route("/logout", methods=["POST"])
+@login_required
+def logout() -> ResponseReturnValue:
+    if ConfirmForm().validate_on_submit():
+        flash("You are signed out.", "success")
+        return cookies.stop_session(redirect(url_for("pages.home")))
+    return redirect(url_for("auth.account"))
+
+
+@bp.route("/reset", methods=["GET", "POST"])
+@limiter.limit(lambda: _limit("AUTH_RESET_LIMIT"), methods=["POST"])
+def forgot_password() -> ResponseReturnValue:
+    form = EmailOnlyForm()
+    if form.validate_on_submit():
+        service.request_password_reset(form.email.data)
+        return redirect(url_for("auth.check_email", reason="reset"))
+    return render_template("auth/forgot_password.html", form=form)
+
+
+@bp.route("/reset/<token>", methods=["GET", "POST"])
+def reset_password(token: str) -> ResponseReturnValue:
+    form = ResetPasswordForm()
+    try:
+        service.user_for_reset_token(token)
+        if form.validate_on_submit():
+            service.reset_password(token, form.password.data)
+            flash("Your password is changed. Sign in with the new one.", "success")
+            return cookies.stop_session(redirect(url_for("auth.login")), "password reset")
+    except InvalidTokenError as exc:
+        return _bad_link(exc)
+    except WeakPasswordError as exc:
+        form.password.errors.append(str(exc))
+    return render_template("auth/reset_password.html", form=form)

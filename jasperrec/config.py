@@ -1,0 +1,143 @@
+"""Configuration defaults, loading order and production validation."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+ENV_PREFIX = "JASPERREC"
+
+DEFAULTS: dict[str, Any] = {
+    "ENV": "demo",
+    # Connection settings; production must supply each one (see REQUIRED_IN_PRODUCTION).
+    "DATABASE_URL": None,
+    "REDIS_URL": None,
+    "STRIPE_SECRET_KEY": None,
+    "STRIPE_WEBHOOK_SECRET": None,
+    "STRIPE_PUBLISHABLE_KEY": None,
+    # The municipality; another town overrides these in its instance config.
+    "MUNICIPALITY_NAME": "Municipality of Jasper",
+    "MUNICIPALITY_SHORT_NAME": "Jasper",
+    "MUNICIPALITY_PROVINCE": "Alberta",
+    "MUNICIPALITY_ADDRESS": "303 Pyramid Lake Road, PO Box 520, Jasper AB  T0E 1E0",
+    "MUNICIPALITY_PHONE": "780-852-3356",
+    "MUNICIPALITY_EMAIL": "info@jasper-alberta.ca",
+    "MUNICIPALITY_WEBSITE": "https://www.jasper-alberta.ca",
+    "MUNICIPALITY_FACILITIES": [
+        "Jasper Activity Centre",
+        "Jasper Aquatic Centre",
+        "Jasper Fitness Centre",
+        "Jasper Arena",
+        "Pyramid Lake",
+        "Maligne Canyon",
+    ],
+    "MUNICIPALITY_TIMEZONE": "America/Edmonton",
+    "MUNICIPALITY_GST_NUMBER": "10776 4564 RT0001",
+    "BRAND_PORTAL_NAME": "JasperRec",
+    "BRAND_PRIMARY_COLOUR": "#1d4f6e",
+    "PRIVACY_LEGISLATION": "Protection of Privacy Act (Alberta)",
+    "SERVICE_STANDARD_WRITTEN_DAYS": 3,
+    "SERVICE_STANDARD_PHONE_DAYS": 2,
+    # Accounts and sessions.
+    "AUTH_IDLE_TIMEOUT_MINUTES": 30,
+    "AUTH_ABSOLUTE_TIMEOUT_HOURS": 12,
+    "AUTH_REMEMBER_DAYS": 30,
+    "AUTH_STAFF_IDLE_TIMEOUT_MINUTES": 15,
+    "AUTH_LOCKOUT_THRESHOLD": 10,
+    "AUTH_LOCKOUT_MINUTES": 15,
+    "AUTH_CONFIRM_MAX_AGE_HOURS": 48,
+    "AUTH_RESET_MAX_AGE_MINUTES": 60,
+    "AUTH_CLIENT_LOGIN_LIMIT": "30 per 10 minutes",
+    "AUTH_ACCOUNT_LOGIN_LIMIT": "10 per 15 minutes",
+    "AUTH_REGISTER_LIMIT": "10 per hour",
+    "AUTH_RESET_LIMIT": "5 per 15 minutes",
+    # OWASP's floor is m=19 MiB, t=2, p=1; bench/login.py measures the verify time.
+    "AUTH_ARGON2_TIME_COST": 2,
+    "AUTH_ARGON2_MEMORY_KIB": 19_456,
+    "AUTH_ARGON2_PARALLELISM": 1,
+    # Background tasks: "immediate" runs them inline, "sqlite" or "redis" queue them.
+    "TASKS_BACKEND": None,
+    # Outbound mail: "outbox" (console + instance/outbox/*.eml), "smtp" or "memory".
+    "MAIL_BACKEND": None,
+    "MAIL_SERVER": "localhost",
+    "MAIL_PORT": 25,
+    "MAIL_USE_TLS": False,
+    "MAIL_USERNAME": None,
+    "MAIL_PASSWORD": None,
+    "MAIL_DEFAULT_SENDER": "JasperRec <no-reply@jasper-alberta.ca>",
+    "MAIL_TIMEOUT_SECONDS": 10,
+    # Number of reverse proxies whose X-Forwarded-For we trust.
+    "PROXY_COUNT": 0,
+    # Extension settings keep the extensions' own names.
+    "SQLALCHEMY_ENGINE_OPTIONS": {},
+    "RATELIMIT_ENABLED": True,
+    "RATELIMIT_KEY_PREFIX": "jasperrec",
+    "RATELIMIT_HEADERS_ENABLED": True,
+    "SESSION_COOKIE_NAME": "jasperrec_session",
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "REMEMBER_COOKIE_NAME": "jasperrec_remember",
+    "WTF_CSRF_TIME_LIMIT": None,
+    # A 1 MiB body is far above any form; larger ones get 413 before parsing.
+    "MAX_CONTENT_LENGTH": 1024 * 1024,
+}
+
+REQUIRED_IN_PRODUCTION = (
+    "SECRET_KEY",
+    "DATABASE_URL",
+    "REDIS_URL",
+    "STRIPE_SECRET_KEY",
+    "STRIPE_WEBHOOK_SECRET",
+)
+
+
+class ConfigError(RuntimeError):
+    """Raised when the portal cannot start with the configuration it was given."""
+
+
+def instance_path_from_env() -> str | None:
+    """Return the instance folder named by the environment, made absolute."""
+    path = os.environ.get(f"{ENV_PREFIX}_INSTANCE_PATH")
+    return str(Path(path).resolve()) if path else None
+
+
+def finalise(app: Flask) -> None:
+    """Check the loaded settings and derive the extension settings from them."""
+    config = app.config
+    production = config["ENV"] == "production"
+    if production:
+        missing = [key for key in REQUIRED_IN_PRODUCTION if not config.get(key)]
+        if missing:
+            names = ", ".join(f"{ENV_PREFIX}_{key}" for key in missing)
+            raise ConfigError(f"Production mode needs these settings, which are missing: {names}.")
+    elif not config.get("SECRET_KEY"):
+        config["SECRET_KEY"] = _demo_secret_key(Path(app.instance_path))
+    config.setdefault("SQLALCHEMY_DATABASE_URI", config["DATABASE_URL"] or _demo_database(app))
+    config.setdefault("RATELIMIT_STORAGE_URI", config["REDIS_URL"] or "memory://")
+    if config["TASKS_BACKEND"] is None:
+        config["TASKS_BACKEND"] = "redis" if production else "sqlite"
+    if config["MAIL_BACKEND"] is None:
+        config["MAIL_BACKEND"] = "smtp" if production else "outbox"
+    config["SESSION_COOKIE_SECURE"] = production
+    config["SESSION_PERMANENT"] = False
+    config["IS_DEMO"] = not production
+
+
+def _demo_database(app: Flask) -> str:
+    """Keep the demo database in the instance folder so a fresh clone needs no server."""
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    return f"sqlite:///{Path(app.instance_path) / 'jasperrec.db'}"
+
+
+def _demo_secret_key(instance: Path) -> str:
+    """Make one random key per demo instance and keep it, so restarts keep sessions."""
+    instance.mkdir(parents=True, exist_ok=True)
+    key_file = instance / "secret_key"
+    if not key_file.exists():
+        key_file.write_text(secrets.token_hex(32))
+        key_file.chmod(0o600)
+    return key_file.read_text().strip()

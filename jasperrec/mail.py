@@ -1,0 +1,137 @@
+"""Outbound mail: one adapter per transport, and the queued task that delivers."""
+
+from __future__ import annotations
+
+import smtplib
+import sys
+from email import policy
+from email.message import EmailMessage
+from email.parser import BytesParser
+from email.utils import make_msgid
+from pathlib import Path
+from typing import Any
+from typing import Protocol
+
+from flask import Flask
+from flask import current_app
+from flask import render_template
+
+from .db import utcnow
+from .tasks import task
+
+EXTENSION_KEY = "jasperrec.mailer"
+
+
+class Mailer(Protocol):
+    """What every mail transport offers: send one finished message."""
+
+    def send(self, message: EmailMessage) -> None:
+        """Hand the message to the transport."""
+
+
+class SmtpMailer:
+    """Send through an SMTP server, as production does."""
+
+    def __init__(
+        self,
+        host: str,
+        port: int,
+        *,
+        use_tls: bool,
+        username: str | None,
+        password: str | None,
+        timeout: float,
+    ) -> None:
+        self.host, self.port, self.use_tls = host, port, use_tls
+        self.username, self.password, self.timeout = username, password, timeout
+
+    def send(self, message: EmailMessage) -> None:
+        """Open a connection, authenticate if configured, and send."""
+        with smtplib.SMTP(self.host, self.port, timeout=self.timeout) as smtp:
+            if self.use_tls:
+                smtp.starttls()
+            if self.username and self.password:
+                smtp.login(self.username, self.password)
+            smtp.send_message(message)
+
+
+class OutboxMailer:
+    """Write each message to the console and to an .eml file, so the demo needs no server."""
+
+    def __init__(self, directory: Path, stream: Any = None) -> None:
+        self.directory = directory
+        self.stream = stream
+
+    def send(self, message: EmailMessage) -> None:
+        """Keep the message where a demo user can open it."""
+        self.directory.mkdir(parents=True, exist_ok=True)
+        stamp = utcnow().strftime("%Y%m%dT%H%M%S%f")
+        path = self.directory / f"{stamp}-{_slug(str(message['To']))}.eml"
+        path.write_bytes(message.as_bytes(policy=policy.SMTP))
+        out = self.stream or sys.stderr
+        out.write(f"\n--- mail to {message['To']}: {message['Subject']} (saved as {path})\n")
+        body = message.get_body(("plain",))
+        out.write((body.get_content() if body else "") + "\n---\n")
+
+
+class MemoryMailer:
+    """Collect messages in a list for tests to read."""
+
+    def __init__(self) -> None:
+        self.outbox: list[EmailMessage] = []
+
+    def send(self, message: EmailMessage) -> None:
+        """Append the message to the outbox."""
+        self.outbox.append(message)
+
+
+def init_app(app: Flask) -> None:
+    """Choose the mail transport the configuration names."""
+    backend = app.config["MAIL_BACKEND"]
+    mailer: Mailer
+    if backend == "smtp":
+        mailer = SmtpMailer(
+            app.config["MAIL_SERVER"],
+            int(app.config["MAIL_PORT"]),
+            use_tls=bool(app.config["MAIL_USE_TLS"]),
+            username=app.config["MAIL_USERNAME"],
+            password=app.config["MAIL_PASSWORD"],
+            timeout=float(app.config["MAIL_TIMEOUT_SECONDS"]),
+        )
+    elif backend == "outbox":
+        mailer = OutboxMailer(Path(app.instance_path) / "outbox")
+    elif backend == "memory":
+        mailer = MemoryMailer()
+    else:
+        raise ValueError(f"Unknown MAIL_BACKEND {backend!r}; use smtp, outbox or memory.")
+    app.extensions[EXTENSION_KEY] = mailer
+
+
+def build_message(to: str, template: str, **context: Any) -> EmailMessage:
+    """Render emails/<template>.txt and .html into one message."""
+    message = EmailMessage()
+    message["From"] = current_app.config["MAIL_DEFAULT_SENDER"]
+    message["To"] = to
+    message["Message-ID"] = make_msgid(domain="jasperrec.local")
+    message["Subject"] = render_template(f"emails/{template}.subject.txt", **context).strip()
+    message.set_content(render_template(f"emails/{template}.txt", **context))
+    message.add_alternative(render_template(f"emails/{template}.html", **context), subtype="html")
+    return message
+
+
+def send_mail(to: str, template: str, **context: Any) -> None:
+    """Render a message now and queue its delivery; call only after the transaction commits."""
+    message = build_message(to, template, **context)
+    deliver(message.as_bytes(policy=policy.SMTP))
+
+
+@task(retries=5, retry_delay=60)
+def deliver(raw: bytes) -> None:
+    """Send a rendered message through the configured transport, retrying if it is down."""
+    message = BytesParser(policy=policy.default).parsebytes(raw)
+    current_app.extensions[EXTENSION_KEY].send(message)
+
+
+def _slug(text: str) -> str:
+    """Make an address safe to use in a file name."""
+    return "".join(ch if ch.isalnum() else "_" for ch in text)[:60]

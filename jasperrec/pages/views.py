@@ -1,0 +1,81 @@
+"""The public information pages and the values every page's layout needs."""
+
+from __future__ import annotations
+
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from flask import Blueprint
+from flask import Flask
+from flask import current_app
+from flask import render_template
+from flask.typing import ResponseReturnValue
+
+from jasperrec.forms import ConfirmForm
+
+bp = Blueprint("pages", __name__)
+
+# Main navigation: (label, endpoint). An entry shows once the feature serving it is installed.
+NAVIGATION = (
+    ("Programs", "store.programs"),
+    ("Passes & Memberships", "store.products"),
+    ("Helpdesk", "helpdesk.index"),
+    ("My Account", "auth.account"),
+    ("Cart", "store.cart"),
+)
+
+
+def init_app(app: Flask) -> None:
+    """Give every template the municipality's details, the navigation and the local clock."""
+    app.add_template_filter(local_time)
+
+    @app.context_processor
+    def layout_context() -> dict[str, Any]:
+        config = current_app.config
+        endpoints = current_app.view_functions
+        return {
+            "town": {
+                "name": config["MUNICIPALITY_NAME"],
+                "short_name": config["MUNICIPALITY_SHORT_NAME"],
+                "address": config["MUNICIPALITY_ADDRESS"],
+                "phone": config["MUNICIPALITY_PHONE"],
+                "email": config["MUNICIPALITY_EMAIL"],
+                "website": config["MUNICIPALITY_WEBSITE"],
+                "gst_number": config["MUNICIPALITY_GST_NUMBER"],
+                "written_days": config["SERVICE_STANDARD_WRITTEN_DAYS"],
+                "phone_days": config["SERVICE_STANDARD_PHONE_DAYS"],
+                "legislation": config["PRIVACY_LEGISLATION"],
+            },
+            "portal_name": config["BRAND_PORTAL_NAME"],
+            "is_demo": config["IS_DEMO"],
+            "navigation": [(label, ep) for label, ep in NAVIGATION if ep in endpoints],
+            "signout_form": ConfirmForm(),
+        }
+
+
+def local_time(value: Any, fmt: str = "%B %-d, %Y at %-I:%M %p") -> str:
+    """Show a stored UTC time in the municipality's time zone."""
+    if value is None:
+        return ""
+    zone = ZoneInfo(current_app.config["MUNICIPALITY_TIMEZONE"])
+    return str(value.astimezone(zone).strftime(fmt))
+
+
+@bp.route("/")
+def home() -> ResponseReturnValue:
+    return render_template("pages/home.html")
+
+
+@bp.route("/privacy")
+def privacy_statement() -> ResponseReturnValue:
+    return render_template("pages/privacy.html")
+
+
+@bp.route("/service-standards")
+def service_standards() -> ResponseReturnValue:
+    return render_template("pages/service_standards.html")
+
+
+@bp.route("/accessibility")
+def accessibility() -> ResponseReturnValue:
+    return render_template("pages/accessibility.html")

@@ -1,0 +1,51 @@
+"""Alembic environment: runs migrations against the Flask app's database."""
+
+import logging
+from logging.config import fileConfig
+
+from alembic import context
+from flask import current_app
+
+config = context.config
+if config.config_file_name and not logging.getLogger().handlers:
+    fileConfig(config.config_file_name, disable_existing_loggers=False)
+logger = logging.getLogger("alembic.env")
+
+migrate_ext = current_app.extensions["migrate"]
+
+
+def run_migrations_offline() -> None:
+    """Emit SQL to stdout instead of running it."""
+    url = str(migrate_ext.db.engine.url.render_as_string(hide_password=False))
+    context.configure(
+        url=url,
+        target_metadata=migrate_ext.db.metadata,
+        literal_binds=True,
+        **migrate_ext.configure_args,
+    )
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+def run_migrations_online() -> None:
+    """Run migrations on a live connection."""
+
+    def skip_empty(context, revision, directives):  # noqa: ANN001
+        if getattr(config.cmd_opts, "autogenerate", False) and directives[0].upgrade_ops.is_empty():
+            directives[:] = []
+            logger.info("No changes in schema detected.")
+
+    conf_args = dict(migrate_ext.configure_args)
+    conf_args.setdefault("process_revision_directives", skip_empty)
+    with migrate_ext.db.engine.connect() as connection:
+        context.configure(
+            connection=connection, target_metadata=migrate_ext.db.metadata, **conf_args
+        )
+        with context.begin_transaction():
+            context.run_migrations()
+
+
+if context.is_offline_mode():
+    run_migrations_offline()
+else:
+    run_migrations_online()

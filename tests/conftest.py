@@ -1,0 +1,144 @@
+"""Shared fixtures: one migrated database per run, one rolled-back transaction per test."""
+
+from __future__ import annotations
+
+import contextvars
+import os
+from collections.abc import Callable
+from collections.abc import Iterator
+from email.message import EmailMessage
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+from flask import Flask
+from flask.testing import FlaskClient
+from flask_migrate import upgrade
+
+from jasperrec import create_app
+from jasperrec.extensions import db
+from jasperrec.extensions import limiter
+from jasperrec.mail import EXTENSION_KEY
+from tests import factories
+
+TEST_DATABASE_URL = os.environ.get("JASPERREC_TEST_DATABASE_URL")
+TEST_REDIS_URL = os.environ.get("JASPERREC_TEST_REDIS_URL")
+PASSWORD = "correct horse battery staple"
+
+
+class IsolatedClient(FlaskClient):
+    """Run each request in a fresh app context, as a real server would.
+
+    Otherwise the request would reuse the test's app context, sharing `g` (and the
+    signed-in user) between requests.
+    """
+
+    def open(self, *args: Any, **kwargs: Any) -> Any:
+        response = contextvars.Context().run(super().open, *args, **kwargs)
+        db.session.expire_all()
+        return response
+
+
+def _reset_postgres_schema(url: str) -> None:
+    engine = sa.create_engine(url)
+    with engine.begin() as connection:
+        connection.exec_driver_sql("DROP SCHEMA IF EXISTS public CASCADE")
+        connection.exec_driver_sql("CREATE SCHEMA public")
+    engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
+    instance = tmp_path_factory.mktemp("instance")
+    url = TEST_DATABASE_URL or f"sqlite:///{instance / 'test.db'}"
+    if url.startswith("postgresql"):
+        _reset_postgres_schema(url)
+    app = create_app(
+        {
+            "TESTING": True,
+            "INSTANCE_PATH": str(instance),
+            "SECRET_KEY": "test-secret-key",
+            "DATABASE_URL": url,
+            "REDIS_URL": TEST_REDIS_URL,
+            "RATELIMIT_STORAGE_URI": TEST_REDIS_URL or "memory://",
+            "RATELIMIT_KEY_PREFIX": "jasperrec-test",
+            "WTF_CSRF_ENABLED": False,
+            "TASKS_BACKEND": "immediate",
+            "MAIL_BACKEND": "memory",
+            # Cheap hashing keeps the suite fast; bench/login.py measures the real parameters.
+            "AUTH_ARGON2_TIME_COST": 1,
+            "AUTH_ARGON2_MEMORY_KIB": 256,
+        }
+    )
+    app.test_client_class = IsolatedClient
+    limiter.enabled = False
+    with app.app_context():
+        upgrade()
+        db.session.configure(join_transaction_mode="create_savepoint")
+    yield app
+    with app.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture(autouse=True)
+def _transaction(app: Flask) -> Iterator[None]:
+    """Swap the engine for one connection in a transaction that is rolled back afterwards."""
+    with app.app_context():
+        engines = db.engines
+        engine = engines[None]
+        connection = engine.connect()
+        transaction = connection.begin()
+        engines[None] = connection  # type: ignore[assignment]
+        try:
+            yield
+        finally:
+            db.session.remove()
+            transaction.rollback()
+            connection.close()
+            engines[None] = engine
+
+
+@pytest.fixture(autouse=True)
+def outbox(app: Flask) -> list[EmailMessage]:
+    """The messages sent during this test."""
+    mailer = app.extensions[EXTENSION_KEY]
+    mailer.outbox.clear()
+    return mailer.outbox  # type: ignore[no-any-return]
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app: Flask) -> Any:
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def rate_limits(app: Flask) -> Iterator[None]:
+    """Turn rate limits on for one test, with empty counters before and after."""
+    limiter.reset()
+    limiter.enabled = True
+    yield
+    limiter.enabled = False
+    limiter.reset()
+
+
+@pytest.fixture
+def user() -> Any:
+    return factories.UserFactory(password=PASSWORD)
+
+
+@pytest.fixture
+def log_in(client: FlaskClient) -> Callable[..., Any]:
+    """Sign a user in through the real login view."""
+
+    def do_log_in(who: Any, password: str = PASSWORD, remember: bool = False) -> Any:
+        data = {"email": who.email, "password": password}
+        if remember:
+            data["remember"] = "y"
+        return client.post("/auth/login", data=data)
+
+    return do_log_in
