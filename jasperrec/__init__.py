@@ -15,6 +15,8 @@ from . import extensions
 from . import headers
 from . import mail
 from . import pages
+from . import privacy
+from . import staff
 from . import tasks
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -43,8 +45,9 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     tasks.init_app(app)
     mail.init_app(app)
     headers.init_app(app)
-    for feature in (pages, auth):
-        feature.init_app(app)
+    for feature in (pages, auth, staff, privacy):
+        if hasattr(feature, "init_app"):
+            feature.init_app(app)
         app.register_blueprint(feature.bp)
     errors.register_error_handlers(app)
     return app

@@ -10,6 +10,12 @@ from flask_migrate import upgrade
 
 from . import demo as demo_data
 from . import tasks
+from .auth.errors import EmailTakenError
+from .auth.errors import WeakPasswordError
+from .auth.models import Role
+from .auth.permissions import STAFF_ROLES
+from .extensions import db
+from .staff import accounts
 
 
 def _create_app():  # type: ignore[no-untyped-def]
@@ -24,6 +30,57 @@ def seed_demo_command() -> None:
     """Add demo residents and staff (safe to run again) and print their passwords."""
     for line in demo_data.seed():
         click.echo(line)
+
+
+@click.command("create-staff")
+@click.argument("email")
+@click.option(
+    "--role",
+    "roles",
+    multiple=True,
+    required=True,
+    type=click.Choice([r.value for r in STAFF_ROLES]),
+    help="Repeat for several roles.",
+)
+@click.option("--department", "departments", multiple=True, help="Department name; repeatable.")
+@click.option("--first-name", prompt=True)
+@click.option("--last-name", prompt=True)
+@click.password_option(help="Prompted for, with confirmation, when not given.")
+@with_appcontext
+def create_staff_command(
+    email: str,
+    roles: tuple[str, ...],
+    departments: tuple[str, ...],
+    first_name: str,
+    last_name: str,
+    password: str,
+) -> None:
+    """Create a staff account; it must set up two-step sign-in at its first sign-in."""
+    department_ids = frozenset(accounts.ensure_department(name).id for name in departments)
+    details = accounts.NewStaff(
+        email=email,
+        first_name=first_name,
+        last_name=last_name,
+        roles=frozenset(Role(r) for r in roles),
+        department_ids=department_ids,
+    )
+    try:
+        user = accounts.create_staff(None, details, password=password)
+    except (EmailTakenError, WeakPasswordError) as exc:
+        db.session.rollback()
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"Created staff account {user.email} ({', '.join(sorted(roles))}).")
+
+
+@click.command("demo-code")
+@click.argument("email")
+@with_appcontext
+def demo_code_command(email: str) -> None:
+    """Print a demo staff member's current two-step code (demo mode only)."""
+    try:
+        click.echo(demo_data.current_demo_code(email))
+    except RuntimeError as exc:
+        raise click.ClickException(str(exc)) from exc
 
 
 @click.command("worker")
@@ -53,6 +110,12 @@ def demo_command(host: str, port: int) -> None:
 def main() -> None:
     """Entry point for the `jasperrec` console script."""
     cli = FlaskGroup(create_app=_create_app, help="JasperRec recreation portal.")
-    for command in (seed_demo_command, worker_command, demo_command):
+    for command in (
+        seed_demo_command,
+        worker_command,
+        demo_command,
+        create_staff_command,
+        demo_code_command,
+    ):
         cli.add_command(command)
     cli.main()

@@ -47,6 +47,8 @@ DEFAULTS: dict[str, Any] = {
     "AUTH_ABSOLUTE_TIMEOUT_HOURS": 12,
     "AUTH_REMEMBER_DAYS": 30,
     "AUTH_STAFF_IDLE_TIMEOUT_MINUTES": 15,
+    "AUTH_REAUTH_MINUTES": 5,
+    "AUTH_MFA_PENDING_MINUTES": 5,
     "AUTH_LOCKOUT_THRESHOLD": 10,
     "AUTH_LOCKOUT_MINUTES": 15,
     "AUTH_CONFIRM_MAX_AGE_HOURS": 48,
@@ -59,6 +61,11 @@ DEFAULTS: dict[str, Any] = {
     "AUTH_ARGON2_TIME_COST": 2,
     "AUTH_ARGON2_MEMORY_KIB": 19_456,
     "AUTH_ARGON2_PARALLELISM": 1,
+    # Access-log analytics; only the privacy officer sees these on the review page.
+    "PRIVACY_BUSINESS_HOURS": [7, 19],
+    "PRIVACY_FLAG_OUTSIDE_SCOPE_RESIDENTS": 3,
+    "PRIVACY_FLAG_AFTER_HOURS_EXPORTS": 3,
+    "PRIVACY_BREAK_GLASS_MINUTES": 30,
     # Background tasks: "immediate" runs them inline, "sqlite" or "redis" queue them.
     "TASKS_BACKEND": None,
     # Outbound mail: "outbox" (console + instance/outbox/*.eml), "smtp" or "memory".

@@ -8,15 +8,23 @@ import hashlib
 import hmac
 from collections.abc import Iterator
 
+import pyotp
+import sqlalchemy as sa
 from flask import current_app
 
 from .auth import passwords
 from .auth import service as accounts
+from .auth.models import Department
 from .auth.models import HouseholdMember
 from .auth.models import Relation
+from .auth.models import Role
+from .auth.models import StaffRole
 from .auth.models import User
 from .db import utcnow
 from .extensions import db
+from .helpdesk.models import Channel
+from .helpdesk.models import ServiceRequest
+from .staff.accounts import ensure_department
 
 RESIDENTS = (
     (
@@ -45,11 +53,51 @@ RESIDENTS = (
 )
 
 
+STAFF = (
+    ("jordan.agent@example.ca", "Jordan", "Lee", Role.HELPDESK_AGENT, "Customer Service"),
+    ("casey.lead@example.ca", "Casey", "Morin", Role.DEPARTMENT_LEAD, "Recreation Programs"),
+    (
+        "riley.coordinator@example.ca",
+        "Riley",
+        "Chen",
+        Role.PROGRAM_COORDINATOR,
+        "Recreation Programs",
+    ),
+    ("morgan.finance@example.ca", "Morgan", "Roy", Role.FINANCE, "Finance"),
+    ("taylor.privacy@example.ca", "Taylor", "Nguyen", Role.PRIVACY_OFFICER, "Legislative Services"),
+    ("avery.admin@example.ca", "Avery", "Dubois", Role.ADMINISTRATOR, "Information Technology"),
+)
+REQUESTS = (
+    (
+        "alex.tremblay@example.ca",
+        "Customer Service",
+        Channel.PHONE,
+        "Which swim lesson level should Maya take?",
+    ),
+    ("priya.singh@example.ca", "Facilities", Channel.WEB, "Booking the arena for a birthday"),
+)
+
+
+def _derive(email: str, purpose: str, size: int) -> bytes:
+    key = str(current_app.secret_key).encode()
+    return hmac.new(key, f"{purpose}:{email}".encode(), hashlib.sha256).digest()[:size]
+
+
+def demo_totp_secret(email: str) -> str:
+    """Derive a demo staff member's TOTP secret, so re-seeding keeps their app working."""
+    return base64.b32encode(_derive(email, "demo-totp", 20)).decode()
+
+
+def current_demo_code(email: str) -> str:
+    """The code a demo staff member's authenticator app would show now."""
+    if not current_app.config["IS_DEMO"]:
+        raise RuntimeError("Demo codes exist only in demo mode.")
+    return pyotp.TOTP(demo_totp_secret(email)).now()
+
+
 def demo_password(email: str) -> str:
     """Derive a demo password from the instance key, so re-seeding prints the same one."""
-    key = str(current_app.secret_key).encode()
-    digest = hmac.new(key, f"demo-password:{email}".encode(), hashlib.sha256).digest()
-    return "demo-" + base64.b32encode(digest[:15]).decode().lower()
+    return "demo-" + base64.b32encode(_derive(email, "demo-password", 15)).decode().lower()
 
 
 def seed() -> Iterator[str]:
@@ -60,6 +108,14 @@ def seed() -> Iterator[str]:
     for email, first, last, household in RESIDENTS:
         _ensure_resident(email, first, last, household)
         yield f"  {email} / {demo_password(email)}"
+    yield "Demo staff (email / password / role; two-step sign-in is on: get a code with"
+    yield "  `jasperrec demo-code EMAIL`, or add the TOTP key to an authenticator app):"
+    for email, first, last, role, department in STAFF:
+        _ensure_staff(email, first, last, role, ensure_department(department))
+        yield f"  {email} / {demo_password(email)} / {role.value} / key {demo_totp_secret(email)}"
+    ensure_department("Facilities")
+    for email, department, channel, subject in REQUESTS:
+        _ensure_request(email, ensure_department(department), channel, subject)
     db.session.commit()
 
 
@@ -91,3 +147,42 @@ def _ensure_resident(
     db.session.add(user)
     db.session.flush()
     return user
+
+
+def _ensure_staff(email: str, first: str, last: str, role: Role, department: Department) -> User:
+    user = accounts.find_user_by_email(email)
+    if user is not None:
+        return user
+    now = utcnow()
+    user = User(
+        email=email,
+        first_name=first,
+        last_name=last,
+        email_confirmed_at=now,
+        password_hash=passwords.hash_password(demo_password(email)),
+        is_staff=True,
+        totp_secret=demo_totp_secret(email),
+        mfa_enabled_at=now,
+        roles=[StaffRole(role=role)],
+        departments=[department],
+    )
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
+def _ensure_request(email: str, department: Department, channel: Channel, subject: str) -> None:
+    customer = accounts.find_user_by_email(email)
+    exists = db.session.scalar(
+        sa.select(ServiceRequest.id).where(ServiceRequest.subject == subject)
+    )
+    if customer is not None and exists is None:
+        db.session.add(
+            ServiceRequest(
+                customer_id=customer.id,
+                department_id=department.id,
+                channel=channel,
+                subject=subject,
+            )
+        )
+        db.session.flush()

@@ -8,11 +8,16 @@ import factory
 from factory.alchemy import SQLAlchemyModelFactory
 
 from jasperrec.auth import passwords
+from jasperrec.auth.models import Department
 from jasperrec.auth.models import HouseholdMember
 from jasperrec.auth.models import Relation
+from jasperrec.auth.models import Role
+from jasperrec.auth.models import StaffRole
 from jasperrec.auth.models import User
 from jasperrec.db import utcnow
 from jasperrec.extensions import db
+from jasperrec.helpdesk.models import Channel
+from jasperrec.helpdesk.models import ServiceRequest
 
 
 class BaseFactory(SQLAlchemyModelFactory):  # type: ignore[misc]
@@ -48,3 +53,34 @@ class HouseholdMemberFactory(BaseFactory):
     date_of_birth = dt.date(2016, 5, 1)
     relation = Relation.CHILD
     medical_notes = None
+
+
+class DepartmentFactory(BaseFactory):
+    class Meta:
+        model = Department
+
+    slug = factory.Sequence(lambda n: f"department-{n}")
+    name = factory.Sequence(lambda n: f"Department {n}")
+
+
+class StaffFactory(UserFactory):
+    """A staff member; pass roles=[Role...] and departments=[Department...]."""
+
+    is_staff = True
+    email = factory.Sequence(lambda n: f"staff{n}@jasper.example")
+
+    @factory.post_generation
+    def roles(self, create: bool, extracted: list[Role] | None, **kwargs: object) -> None:
+        for role in extracted or []:
+            self.roles.append(StaffRole(role=role))
+        db.session.flush()
+
+
+class ServiceRequestFactory(BaseFactory):
+    class Meta:
+        model = ServiceRequest
+
+    customer = factory.SubFactory(UserFactory)
+    department = factory.SubFactory(DepartmentFactory)
+    channel = Channel.PHONE
+    subject = "Question about swim lessons"

@@ -12,6 +12,8 @@ from flask_login import login_user
 from flask_login import logout_user
 from werkzeug.wrappers import Request
 
+from jasperrec.db import utcnow
+from jasperrec.extensions import db
 from jasperrec.extensions import login_manager
 
 from .models import User
@@ -22,6 +24,7 @@ from .sessions import end_session
 from .sessions import find_live_session
 
 SESSION_TOKEN_KEY = "sid"  # noqa: S105 (a session key name, not a secret)
+PENDING_KEY = "second_factor_pending"
 
 
 def init_app(app: Flask) -> None:
@@ -123,3 +126,24 @@ def _forget_dead_remember_cookie(response: Response) -> Response:
     if g.get("forget_remember_cookie"):
         forget_remember_cookie(response)
     return response
+
+
+def await_second_factor(user: User, remember: bool) -> None:
+    """Remember, for a few minutes, who passed the password step and still owes a code."""
+    session.clear()
+    session[PENDING_KEY] = {"uid": user.id, "remember": remember, "at": utcnow().timestamp()}
+
+
+def pending_second_factor() -> tuple[User, bool] | None:
+    """Return who is between the password and code steps, if that started recently."""
+    pending = session.get(PENDING_KEY)
+    if not isinstance(pending, dict):
+        return None
+    age = utcnow().timestamp() - float(pending.get("at", 0))
+    if age > int(current_app.config["AUTH_MFA_PENDING_MINUTES"]) * 60:
+        session.pop(PENDING_KEY, None)
+        return None
+    user = db.session.get(User, int(pending["uid"]))
+    if user is None or not user.is_active:
+        return None
+    return user, bool(pending.get("remember"))

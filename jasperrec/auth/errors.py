@@ -33,3 +33,11 @@ class InvalidTokenError(JasperrecError):
 
 class EmailTakenError(JasperrecError):
     """Another account already uses this email address."""
+
+
+class WrongCodeError(JasperrecError):
+    """A one-time or recovery code was wrong, expired or already used."""
+
+
+class StaffMfaRequiredError(JasperrecError):
+    """Staff accounts cannot switch two-step sign-in off."""

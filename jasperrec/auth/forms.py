@@ -11,6 +11,7 @@ from wtforms import BooleanField
 from wtforms import DateField
 from wtforms import EmailField
 from wtforms import PasswordField
+from wtforms import SelectChoice
 from wtforms import SelectField
 from wtforms import StringField
 from wtforms import TextAreaField
@@ -221,7 +222,11 @@ class ProfileForm(FlaskForm):
             Length(max=60, message="At most 60 characters."),
         ],
     )
-    province = SelectField("Province or territory", choices=PROVINCES, validators=[Optional()])
+    province = SelectField(
+        "Province or territory",
+        choices=[SelectChoice(v, label) for v, label in PROVINCES],
+        validators=[Optional()],
+    )
     postal_code = StringField(
         "Postal code",
         filters=[strip],
@@ -248,7 +253,7 @@ class HouseholdMemberForm(FlaskForm):
     )
     relation = SelectField(
         "Relationship to you",
-        choices=[(r.value, r.value.capitalize()) for r in Relation],
+        choices=[SelectChoice(r.value, r.value.capitalize()) for r in Relation],
         validators=[DataRequired("Choose a relationship.")],
     )
     medical_notes = TextAreaField(
@@ -273,3 +278,38 @@ def normalise_postal_code(value: str | None) -> str | None:
         return None
     compact = value.replace(" ", "").upper()
     return f"{compact[:3]} {compact[3:]}"
+
+
+class CodeForm(FlaskForm):
+    """Enter a one-time code from the authenticator app, or a recovery code."""
+
+    code = StringField(
+        "Code",
+        filters=[strip],
+        validators=[
+            DataRequired("Enter the code."),
+            Length(max=20, message="A code is at most 11 characters."),
+        ],
+    )
+
+
+class ReauthenticateForm(FlaskForm):
+    """Prove it is still you before a sensitive action."""
+
+    password = PasswordField(
+        "Password", validators=[DataRequired("Enter your password."), Length(max=MAX_LENGTH)]
+    )
+    code = StringField(
+        "Code from your authenticator app",
+        filters=[strip],
+        validators=[Optional(), Length(max=20, message="A code is at most 11 characters.")],
+    )
+
+
+class PasswordOnlyForm(FlaskForm):
+    """Confirm an account change with the current password."""
+
+    password = PasswordField(
+        "Current password",
+        validators=[DataRequired("Enter your current password."), Length(max=MAX_LENGTH)],
+    )

@@ -18,6 +18,27 @@ from jasperrec.db import str_100
 from jasperrec.extensions import db
 
 
+class Role(enum.StrEnum):
+    """What a person does in the portal; permissions are granted per role."""
+
+    RESIDENT = "resident"
+    HELPDESK_AGENT = "helpdesk agent"
+    DEPARTMENT_LEAD = "department lead"
+    PROGRAM_COORDINATOR = "program coordinator"
+    FINANCE = "finance"
+    PRIVACY_OFFICER = "privacy officer"
+    ADMINISTRATOR = "administrator"
+
+
+class Relation(enum.StrEnum):
+    """How a household member relates to the account holder."""
+
+    CHILD = "child"
+    PARTNER = "partner"
+    DEPENDENT_ADULT = "dependent adult"
+    OTHER = "other"
+
+
 class User(UserMixin, db.Model):  # type: ignore[name-defined,misc]
     """A person who signs in: a resident, or a staff member created by an administrator."""
 
@@ -42,7 +63,25 @@ class User(UserMixin, db.Model):  # type: ignore[name-defined,misc]
     locked_until: Mapped[dt.datetime | None]
     last_login_at: Mapped[dt.datetime | None]
     password_changed_at: Mapped[dt.datetime | None]
+    # TOTP second factor: the secret, when it was switched on, and the last time step used,
+    # so a code cannot be replayed within its window.
+    totp_secret: Mapped[str | None] = mapped_column(sa.String(64))
+    mfa_enabled_at: Mapped[dt.datetime | None]
+    totp_last_step: Mapped[int | None] = mapped_column(sa.BigInteger)
     created_at: Mapped[created_at]
+
+    roles: Mapped[list[StaffRole]] = relationship(
+        back_populates="user", cascade="all, delete-orphan", lazy="selectin"
+    )
+    departments: Mapped[list[Department]] = relationship(
+        secondary="department_members",
+        back_populates="members",
+        lazy="selectin",
+        order_by="Department.name",
+    )
+    recovery_codes: WriteOnlyMapped[RecoveryCode] = relationship(
+        cascade="all, delete-orphan", passive_deletes=True
+    )
 
     sessions: WriteOnlyMapped[UserSession] = relationship(
         back_populates="user", cascade="all, delete-orphan", passive_deletes=True
@@ -62,6 +101,72 @@ class User(UserMixin, db.Model):  # type: ignore[name-defined,misc]
     def full_name(self) -> str:
         """Name as shown on receipts and rosters."""
         return f"{self.first_name} {self.last_name}"
+
+    @property
+    def is_mfa_enabled(self) -> bool:
+        """Tell whether sign-in asks for a one-time code after the password."""
+        return self.mfa_enabled_at is not None and self.totp_secret is not None
+
+    @property
+    def role_names(self) -> frozenset[str]:
+        """The names of the roles this person holds."""
+        return frozenset(r.role.value for r in self.roles)
+
+    @property
+    def staff_label(self) -> str:
+        """How staff are shown to residents: first name and department, never the full name."""
+        department = self.departments[0].name if self.departments else "Municipal staff"
+        return f"{self.first_name}, {department}"
+
+
+class StaffRole(db.Model):  # type: ignore[name-defined,misc]
+    """One role held by one staff member; a person may hold several."""
+
+    __tablename__ = "staff_roles"
+    __table_args__ = (sa.UniqueConstraint("user_id", "role"),)
+
+    id: Mapped[intpk]
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    role: Mapped[Role]
+
+    user: Mapped[User] = relationship(back_populates="roles")
+
+
+department_members = sa.Table(
+    "department_members",
+    db.metadata,
+    sa.Column(
+        "department_id", sa.ForeignKey("departments.id", ondelete="CASCADE"), primary_key=True
+    ),
+    sa.Column("user_id", sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class Department(db.Model):  # type: ignore[name-defined,misc]
+    """A municipal department: requests are routed to it and staff belong to it."""
+
+    __tablename__ = "departments"
+
+    id: Mapped[intpk]
+    slug: Mapped[str] = mapped_column(sa.String(40), unique=True)
+    name: Mapped[str_100]
+
+    members: Mapped[list[User]] = relationship(
+        secondary="department_members", back_populates="departments"
+    )
+
+
+class RecoveryCode(db.Model):  # type: ignore[name-defined,misc]
+    """A single-use code that stands in for the TOTP code when the phone is lost."""
+
+    __tablename__ = "recovery_codes"
+
+    id: Mapped[intpk]
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    # SHA-256 of a random 50-bit code; the code itself is shown once and never stored.
+    code_hash: Mapped[str] = mapped_column(sa.String(64))
+    used_at: Mapped[dt.datetime | None]
+    created_at: Mapped[created_at]
 
 
 class UserSession(db.Model):  # type: ignore[name-defined,misc]
@@ -89,15 +194,6 @@ class UserSession(db.Model):  # type: ignore[name-defined,misc]
     def is_ended(self) -> bool:
         """Tell whether the session was signed out, replaced or timed out."""
         return self.ended_at is not None
-
-
-class Relation(enum.StrEnum):
-    """How a household member relates to the account holder."""
-
-    CHILD = "child"
-    PARTNER = "partner"
-    DEPENDENT_ADULT = "dependent adult"
-    OTHER = "other"
 
 
 class HouseholdMember(db.Model):  # type: ignore[name-defined,misc]

@@ -177,13 +177,16 @@ def change_email(user: User, current_password: str, new_email: str) -> None:
     _send_confirmation(user)
 
 
-def request_password_reset(email: str) -> None:
-    """Email a reset link if the address has an active account; say nothing either way."""
+def request_password_reset(email: str, template: str = "auth/reset_password") -> None:
+    """Email a link to choose a password if the address has an active account.
+
+    Says nothing either way. Staff invitations use the same link with another message.
+    """
     user = find_user_by_email(email)
     if user is None or not user.is_active:
         return
     token = tokens.make_token(user, tokens.RESET_PASSWORD)
-    send_mail(user.email, "auth/reset_password", user=user, token=token)
+    send_mail(user.email, template, user=user, token=token)
 
 
 def user_for_reset_token(token: str) -> User:

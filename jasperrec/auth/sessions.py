@@ -60,8 +60,11 @@ def _idle_limit(user: User) -> dt.timedelta:
     return dt.timedelta(minutes=int(current_app.config[key]))
 
 
-def sign_in(email: str, password: str, *, remember: bool, user_agent: str) -> SignIn:
-    """Check the password and open a new session; count failures toward a cool-down.
+def authenticate(email: str, password: str) -> User:
+    """Check an email and password, counting failures toward a cool-down.
+
+    A correct password does not yet reset the failure count: that waits for the whole
+    sign-in, so that guessing a second-factor code cannot be cleared by the password.
 
     :raises InvalidCredentialsError:
     :raises AccountLockedError:
@@ -79,21 +82,31 @@ def sign_in(email: str, password: str, *, remember: bool, user_agent: str) -> Si
     if user.locked_until is not None and user.locked_until > now:
         raise AccountLockedError(user.locked_until)
     if not valid:
-        _record_failure(user, now)
+        record_failure(user)
         raise InvalidCredentialsError()
-    user.failed_login_count = 0
-    user.locked_until = None
-    user.last_login_at = now
     if passwords.needs_rehash(user.password_hash):
         user.password_hash = passwords.hash_password(password)
+        db.session.commit()
+    return user
+
+
+def sign_in(user: User, *, remember: bool, user_agent: str) -> SignIn:
+    """Open a session for someone who passed every check; reset their failure count."""
+    user.failed_login_count = 0
+    user.locked_until = None
+    user.last_login_at = utcnow()
     result = _open_session(user, remember=remember and not user.is_staff, user_agent=user_agent)
     db.session.commit()
     return result
 
 
-def _record_failure(user: User, now: dt.datetime) -> None:
-    """Count a failed attempt; at the threshold start the cool-down and tell the owner."""
+def record_failure(user: User) -> None:
+    """Count a failed password or code; at the threshold start the cool-down, tell the owner.
+
+    :raises AccountLockedError: when this failure starts the cool-down.
+    """
     config = current_app.config
+    now = utcnow()
     user.failed_login_count += 1
     locked = user.failed_login_count >= int(config["AUTH_LOCKOUT_THRESHOLD"])
     if locked:

@@ -7,6 +7,7 @@ bp = Blueprint("auth", __name__, url_prefix="/auth")
 # Each module adds its routes to bp.
 from . import account  # noqa: E402
 from . import household  # noqa: E402
+from . import mfa  # noqa: E402
 from . import signin  # noqa: E402
 
-__all__ = ["account", "bp", "household", "signin"]
+__all__ = ["account", "bp", "household", "mfa", "signin"]

@@ -29,6 +29,7 @@ from ..forms import EmailOnlyForm
 from ..forms import LoginForm
 from ..forms import RegistrationForm
 from ..forms import ResetPasswordForm
+from ..models import User
 from . import bp
 
 
@@ -120,12 +121,7 @@ def login() -> ResponseReturnValue:
     form = LoginForm()
     if form.validate_on_submit():
         try:
-            result = sessions.sign_in(
-                form.email.data,
-                form.password.data,
-                remember=form.remember.data,
-                user_agent=request.user_agent.string,
-            )
+            user = sessions.authenticate(form.email.data, form.password.data)
         except InvalidCredentialsError:
             g.login_failed = True
             form.password.errors.append("The email address or password is not correct.")
@@ -133,8 +129,17 @@ def login() -> ResponseReturnValue:
             g.login_failed = True
             return render_template("auth/locked.html", until=exc.until), 429
         else:
-            return cookies.start_session(redirect(safe_next()), result)
+            return _continue_sign_in(user, bool(form.remember.data))
     return render_template("auth/login.html", form=form)
+
+
+def _continue_sign_in(user: User, remember: bool) -> ResponseReturnValue:
+    """Ask for the one-time code if the account has one, else open the session."""
+    if user.is_mfa_enabled:
+        cookies.await_second_factor(user, remember)
+        return redirect(url_for("auth.second_factor", next=request.args.get("next")))
+    result = sessions.sign_in(user, remember=remember, user_agent=request.user_agent.string)
+    return cookies.start_session(redirect(safe_next()), result)
 
 
 @bp.route("/logout", methods=["POST"])

@@ -1,0 +1,139 @@
+"""Two-step sign-in pages: the code step, enrolment, recovery codes and re-authentication."""
+
+from __future__ import annotations
+
+from flask import abort
+from flask import flash
+from flask import redirect
+from flask import render_template
+from flask import request
+from flask import session
+from flask import url_for
+from flask.typing import ResponseReturnValue
+from flask_login import current_user
+from flask_login import login_required
+
+from jasperrec.extensions import limiter
+
+from .. import cookies
+from .. import mfa
+from .. import sessions
+from ..errors import AccountLockedError
+from ..errors import StaffMfaRequiredError
+from ..errors import WrongCodeError
+from ..errors import WrongPasswordError
+from ..forms import CodeForm
+from ..forms import PasswordOnlyForm
+from ..forms import ReauthenticateForm
+from ..passwords import verify_password
+from . import bp
+from .signin import safe_next
+
+SETUP_SECRET_KEY = "mfa_setup_secret"  # noqa: S105 (a session key name, not a secret)
+
+
+@bp.route("/two-step", methods=["GET", "POST"])
+@limiter.limit("10 per 5 minutes", methods=["POST"])
+def second_factor() -> ResponseReturnValue:
+    pending = cookies.pending_second_factor()
+    if pending is None:
+        flash("Please sign in again.", "info")
+        return redirect(url_for("auth.login"))
+    user, remember = pending
+    form = CodeForm()
+    if form.validate_on_submit():
+        try:
+            mfa.check_second_factor(user, form.code.data)
+        except WrongCodeError as exc:
+            return _wrong_code(user, form, exc)
+        result = sessions.sign_in(user, remember=remember, user_agent=request.user_agent.string)
+        return cookies.start_session(redirect(safe_next()), result)
+    return render_template("auth/second_factor.html", form=form)
+
+
+def _wrong_code(user: object, form: CodeForm, error: WrongCodeError) -> ResponseReturnValue:
+    try:
+        sessions.record_failure(user)  # type: ignore[arg-type]
+    except AccountLockedError as exc:
+        return render_template("auth/locked.html", until=exc.until), 429
+    form.code.errors.append(str(error))
+    return render_template("auth/second_factor.html", form=form)
+
+
+@bp.route("/two-step/setup", methods=["GET", "POST"])
+@login_required
+def setup_mfa() -> ResponseReturnValue:
+    if current_user.is_mfa_enabled:
+        return redirect(url_for("auth.mfa_settings"))
+    secret = session.setdefault(SETUP_SECRET_KEY, mfa.new_secret())
+    form = CodeForm()
+    if form.validate_on_submit():
+        try:
+            codes = mfa.enable_mfa(current_user, secret, form.code.data)
+        except WrongCodeError as exc:
+            form.code.errors.append(str(exc))
+        else:
+            session.pop(SETUP_SECRET_KEY, None)
+            return render_template("auth/recovery_codes.html", codes=codes, first_time=True)
+    enrolment = mfa.describe_enrolment(current_user, secret)
+    return render_template("auth/setup_mfa.html", form=form, enrolment=enrolment)
+
+
+@bp.route("/two-step/settings")
+@login_required
+def mfa_settings() -> ResponseReturnValue:
+    remaining = mfa.remaining_recovery_codes(current_user) if current_user.is_mfa_enabled else 0
+    return render_template("auth/mfa_settings.html", remaining=remaining, form=PasswordOnlyForm())
+
+
+@bp.route("/two-step/recovery-codes", methods=["POST"])
+@login_required
+def new_recovery_codes() -> ResponseReturnValue:
+    form = PasswordOnlyForm()
+    if not current_user.is_mfa_enabled:
+        abort(404)
+    if form.validate_on_submit() and verify_password(
+        current_user.password_hash, form.password.data
+    ):
+        codes = mfa.regenerate_recovery_codes(current_user)
+        return render_template("auth/recovery_codes.html", codes=codes, first_time=False)
+    flash("Your current password is not correct; no new codes were made.", "error")
+    return redirect(url_for("auth.mfa_settings"))
+
+
+@bp.route("/two-step/disable", methods=["POST"])
+@login_required
+def disable_mfa() -> ResponseReturnValue:
+    form = PasswordOnlyForm()
+    if form.validate_on_submit():
+        try:
+            mfa.disable_mfa(current_user, form.password.data)
+        except (WrongPasswordError, StaffMfaRequiredError) as exc:
+            flash(str(exc), "error")
+        else:
+            flash("Two-step sign-in is off.", "success")
+    return redirect(url_for("auth.mfa_settings"))
+
+
+@bp.route("/reauthenticate", methods=["GET", "POST"])
+@login_required
+def reauthenticate() -> ResponseReturnValue:
+    form = ReauthenticateForm()
+    record = cookies.current_session()
+    if form.validate_on_submit() and record is not None:
+        if not verify_password(current_user.password_hash, form.password.data):
+            form.password.errors.append("Your password is not correct.")
+        elif current_user.is_mfa_enabled and not _code_ok(form.code.data or ""):
+            form.code.errors.append("That code is not right, or it was already used.")
+        else:
+            sessions.mark_reauthenticated(record)
+            return redirect(safe_next())
+    return render_template("auth/reauthenticate.html", form=form)
+
+
+def _code_ok(code: str) -> bool:
+    try:
+        mfa.check_second_factor(current_user, code)
+    except WrongCodeError:
+        return False
+    return True

@@ -1,0 +1,60 @@
+"""Service requests, each routed to a department's queue."""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped
+from sqlalchemy.orm import mapped_column
+from sqlalchemy.orm import relationship
+
+from jasperrec.auth.models import Department
+from jasperrec.auth.models import User
+from jasperrec.db import created_at
+from jasperrec.db import intpk
+from jasperrec.extensions import db
+
+
+class Channel(enum.StrEnum):
+    """How the request reached us."""
+
+    WEB = "web"
+    EMAIL = "email"
+    PHONE = "phone"
+    APP = "mobile app"
+
+
+class RequestStatus(enum.StrEnum):
+    """Where the request stands."""
+
+    NEW = "new"
+    OPEN = "open"
+    WAITING = "waiting on customer"
+    CLOSED = "closed"
+
+
+class ServiceRequest(db.Model):  # type: ignore[name-defined,misc]
+    """A resident's request, in one department's queue and perhaps assigned to one person."""
+
+    __tablename__ = "service_requests"
+
+    id: Mapped[intpk]
+    customer_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    department_id: Mapped[int] = mapped_column(sa.ForeignKey("departments.id"), index=True)
+    assignee_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    channel: Mapped[Channel]
+    subject: Mapped[str] = mapped_column(sa.String(200))
+    status: Mapped[RequestStatus] = mapped_column(default=RequestStatus.NEW)
+    created_at: Mapped[created_at]
+    closed_at: Mapped[dt.datetime | None]
+
+    customer: Mapped[User] = relationship(foreign_keys=[customer_id])
+    assignee: Mapped[User | None] = relationship(foreign_keys=[assignee_id])
+    department: Mapped[Department] = relationship()
+
+    @property
+    def is_open(self) -> bool:
+        """Tell whether the request is still being worked on."""
+        return self.status is not RequestStatus.CLOSED

@@ -1,0 +1,223 @@
+"""The audit trail of staff access: recording entries, and reading them back for review.
+
+record_access only flushes: every feature calls it inside the transaction of the read it
+records, and that feature's service commits both together.
+"""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import datetime as dt
+import io
+from collections import defaultdict
+from collections.abc import Sequence
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+from flask import current_app
+from sqlalchemy.orm import selectinload
+
+from jasperrec.auth.models import User
+from jasperrec.extensions import db
+
+from .models import AccessKind
+from .models import AccessPurpose
+from .models import AuditEntry
+
+FLAG_NO_REQUEST = "no linked request"
+FLAG_MANY_OUTSIDE = "many residents outside queues"
+FLAG_AFTER_HOURS_EXPORTS = "after-hours bulk exports"
+
+
+def record_access(
+    staff: User,
+    resident: User | None,
+    kind: AccessKind,
+    purpose: AccessPurpose,
+    *,
+    record_type: str,
+    record_id: int | None,
+    request_id: int | None = None,
+    break_glass_id: int | None = None,
+    detail: str | None = None,
+) -> AuditEntry:
+    """Add one audit entry to the current transaction; the caller's service commits it."""
+    entry = AuditEntry(
+        staff_id=staff.id,
+        resident_id=resident.id if resident else None,
+        kind=kind,
+        purpose=purpose,
+        record_type=record_type,
+        record_id=record_id,
+        request_id=request_id,
+        break_glass_id=break_glass_id,
+        detail=detail,
+    )
+    db.session.add(entry)
+    db.session.flush()
+    return entry
+
+
+@dataclasses.dataclass(frozen=True)
+class AuditFilter:
+    """What the privacy officer narrowed the review to."""
+
+    staff_id: int | None = None
+    resident_id: int | None = None
+    kind: AccessKind | None = None
+    since: dt.datetime | None = None
+    until: dt.datetime | None = None
+
+
+@dataclasses.dataclass(frozen=True)
+class ReviewedEntry:
+    """An audit entry with the patterns it is part of."""
+
+    entry: AuditEntry
+    flags: frozenset[str]
+
+
+def list_entries(filters: AuditFilter, limit: int = 1000) -> Sequence[AuditEntry]:
+    """Return the entries matching the filter, newest first."""
+    query = sa.select(AuditEntry).options(
+        selectinload(AuditEntry.staff), selectinload(AuditEntry.resident)
+    )
+    if filters.staff_id is not None:
+        query = query.where(AuditEntry.staff_id == filters.staff_id)
+    if filters.resident_id is not None:
+        query = query.where(AuditEntry.resident_id == filters.resident_id)
+    if filters.kind is not None:
+        query = query.where(AuditEntry.kind == filters.kind)
+    if filters.since is not None:
+        query = query.where(AuditEntry.created_at >= filters.since)
+    if filters.until is not None:
+        query = query.where(AuditEntry.created_at < filters.until)
+    query = query.order_by(AuditEntry.created_at.desc(), AuditEntry.id.desc()).limit(limit)
+    return db.session.scalars(query).all()
+
+
+def review(filters: AuditFilter) -> list[ReviewedEntry]:
+    """Return the matching entries, each flagged with the unusual patterns it belongs to."""
+    entries = list_entries(filters)
+    flags: dict[int, set[str]] = defaultdict(set)
+    for entry in entries:
+        if entry.purpose is AccessPurpose.BREAK_GLASS:
+            flags[entry.id].add(FLAG_NO_REQUEST)
+    for ids in _many_outside_scope(entries):
+        for entry_id in ids:
+            flags[entry_id].add(FLAG_MANY_OUTSIDE)
+    for ids in _after_hours_exports(entries):
+        for entry_id in ids:
+            flags[entry_id].add(FLAG_AFTER_HOURS_EXPORTS)
+    return [ReviewedEntry(e, frozenset(flags.get(e.id, ()))) for e in entries]
+
+
+def _local(moment: dt.datetime) -> dt.datetime:
+    return moment.astimezone(ZoneInfo(current_app.config["MUNICIPALITY_TIMEZONE"]))
+
+
+def _many_outside_scope(entries: Sequence[AuditEntry]) -> list[list[int]]:
+    """Group break-glass views per staff member per day where many residents were opened."""
+    threshold = int(current_app.config["PRIVACY_FLAG_OUTSIDE_SCOPE_RESIDENTS"])
+    groups: dict[tuple[int, dt.date], list[AuditEntry]] = defaultdict(list)
+    for entry in entries:
+        if entry.purpose is AccessPurpose.BREAK_GLASS:
+            groups[(entry.staff_id, _local(entry.created_at).date())].append(entry)
+    return [
+        [e.id for e in group]
+        for group in groups.values()
+        if len({e.resident_id for e in group}) >= threshold
+    ]
+
+
+def _is_after_hours(moment: dt.datetime) -> bool:
+    config = current_app.config
+    local = _local(moment)
+    opens, closes = (
+        int(config["PRIVACY_BUSINESS_HOURS"][0]),
+        int(config["PRIVACY_BUSINESS_HOURS"][1]),
+    )
+    return local.weekday() >= 5 or not opens <= local.hour < closes
+
+
+def _after_hours_exports(entries: Sequence[AuditEntry]) -> list[list[int]]:
+    """Group after-hours exports per staff member per day where there were several."""
+    threshold = int(current_app.config["PRIVACY_FLAG_AFTER_HOURS_EXPORTS"])
+    groups: dict[tuple[int, dt.date], list[int]] = defaultdict(list)
+    for entry in entries:
+        if entry.kind is AccessKind.EXPORT and _is_after_hours(entry.created_at):
+            groups[(entry.staff_id, _local(entry.created_at).date())].append(entry.id)
+    return [ids for ids in groups.values() if len(ids) >= threshold]
+
+
+def entries_csv(reviewed: Sequence[ReviewedEntry]) -> str:
+    """Write reviewed entries as CSV: who, whose record, what, why, when, and the flags."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(
+        [
+            "entry",
+            "when (local)",
+            "staff id",
+            "staff",
+            "resident id",
+            "kind",
+            "purpose",
+            "record",
+            "request",
+            "break-glass grant",
+            "detail",
+            "flags",
+        ]
+    )
+    for item in reviewed:
+        e = item.entry
+        writer.writerow(
+            [
+                e.id,
+                _local(e.created_at).isoformat(timespec="seconds"),
+                e.staff_id,
+                e.staff.full_name,
+                e.resident_id or "",
+                e.kind.value,
+                e.purpose.value,
+                f"{e.record_type} {e.record_id or ''}".strip(),
+                e.request_id or "",
+                e.break_glass_id or "",
+                e.detail or "",
+                "; ".join(sorted(item.flags)),
+            ]
+        )
+    return out.getvalue()
+
+
+@dataclasses.dataclass(frozen=True)
+class AccessSeen:
+    """One line of a resident's own access history: staff by first name and department."""
+
+    when: dt.datetime
+    staff_label: str
+    kind: str
+    purpose: str
+    was_break_glass: bool
+
+
+def list_access_for_resident(resident: User) -> list[AccessSeen]:
+    """Who on staff looked at the resident's record, when and why, newest first."""
+    query = (
+        sa.select(AuditEntry)
+        .options(selectinload(AuditEntry.staff).selectinload(User.departments))
+        .where(AuditEntry.resident_id == resident.id)
+        .order_by(AuditEntry.created_at.desc(), AuditEntry.id.desc())
+    )
+    return [
+        AccessSeen(
+            when=e.created_at,
+            staff_label=e.staff.staff_label,
+            kind=e.kind.value,
+            purpose=e.purpose.value,
+            was_break_glass=e.purpose is AccessPurpose.BREAK_GLASS,
+        )
+        for e in db.session.scalars(query)
+    ]

@@ -1,0 +1,11 @@
+"""Errors the staff console's services raise."""
+
+from jasperrec.errors import JasperrecError
+
+
+class NeedToKnowError(JasperrecError):
+    """The staff member has no request, roster or grant that justifies seeing this record."""
+
+
+class StaffAccountError(JasperrecError):
+    """A staff account change that is not allowed, such as deactivating oneself."""

@@ -1,0 +1,240 @@
+"""People in the staff console: masked search, need-to-know profile access, break the glass."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from flask import current_app
+
+from jasperrec.auth.models import HouseholdMember
+from jasperrec.auth.models import Role
+from jasperrec.auth.models import StaffRole
+from jasperrec.auth.models import User
+from jasperrec.auth.permissions import Permission
+from jasperrec.auth.permissions import has_permission
+from jasperrec.db import utcnow
+from jasperrec.errors import NotFoundError
+from jasperrec.extensions import db
+from jasperrec.helpdesk.service import find_justifying_request
+from jasperrec.mail import send_mail
+
+from . import audit
+from .errors import NeedToKnowError
+from .models import AccessKind
+from .models import AccessPurpose
+from .models import BreakGlassGrant
+from .models import BreakGlassReason
+
+SEARCH_LIMIT = 25
+
+
+def mask_phone(phone: str | None) -> str:
+    """Show only the last four digits of a phone number."""
+    digits = "".join(ch for ch in phone or "" if ch.isdigit())
+    return f"•••-•••-{digits[-4:]}" if len(digits) >= 4 else ""
+
+
+def mask_email(email: str) -> str:
+    """Show only the first letter of the mailbox and the domain."""
+    local, _, domain = email.partition("@")
+    return f"{local[:1]}•••@{domain}"
+
+
+@dataclasses.dataclass(frozen=True)
+class PersonMatch:
+    """A search result: enough to pick the right person, masked where not needed."""
+
+    id: int
+    name: str
+    email: str
+    phone: str
+
+
+def search_people(staff: User, text: str) -> list[PersonMatch]:
+    """Find residents by name or email, showing masked contact details only."""
+    pattern = f"%{text.strip().lower()}%"
+    if len(text.strip()) < 2:
+        return []
+    full_name = sa.func.lower(User.first_name + " " + User.last_name)
+    query = (
+        sa.select(User)
+        .where(User.is_staff.is_(False))
+        .where(sa.or_(full_name.like(pattern), User.email.like(pattern)))
+        .order_by(User.last_name, User.first_name, User.id)
+        .limit(SEARCH_LIMIT)
+    )
+    return [
+        PersonMatch(id=u.id, name=u.full_name, email=mask_email(u.email), phone=mask_phone(u.phone))
+        for u in db.session.scalars(query)
+    ]
+
+
+@dataclasses.dataclass(frozen=True)
+class Justification:
+    """Why a staff member may see a record now, as the audit entry records it."""
+
+    purpose: AccessPurpose
+    label: str
+    request_id: int | None = None
+    grant: BreakGlassGrant | None = None
+
+
+@dataclasses.dataclass(frozen=True)
+class ProfileAccess:
+    """A resident's profile opened by staff, with the reason it was allowed."""
+
+    resident: User
+    household: Sequence[HouseholdMember]
+    justification: Justification
+
+
+def _resident(resident_id: int) -> User:
+    resident = db.session.get(User, resident_id)
+    if resident is None or resident.is_staff:
+        raise NotFoundError()
+    return resident
+
+
+def active_grant(staff: User, resident_id: int) -> BreakGlassGrant | None:
+    """Return the staff member's unexpired break-glass grant for this resident, if any."""
+    now = utcnow()
+    query = (
+        sa.select(BreakGlassGrant)
+        .where(
+            BreakGlassGrant.staff_id == staff.id,
+            BreakGlassGrant.resident_id == resident_id,
+            BreakGlassGrant.created_at <= now,
+            BreakGlassGrant.expires_at > now,
+        )
+        .order_by(BreakGlassGrant.expires_at.desc())
+        .limit(1)
+    )
+    return db.session.scalars(query).first()
+
+
+def justify(staff: User, resident_id: int, request_id: int | None = None) -> Justification:
+    """Find what entitles the staff member to the resident's record, in one place.
+
+    :raises NeedToKnowError:
+    """
+    if has_permission(staff, Permission.HELPDESK_REQUESTS_VIEW):
+        found = find_justifying_request(staff, resident_id, request_id)
+        if found is not None:
+            return Justification(AccessPurpose.SERVICE_REQUEST, f"request #{found.id}", found.id)
+    grant = active_grant(staff, resident_id)
+    if grant is not None:
+        return Justification(
+            AccessPurpose.BREAK_GLASS, f"break the glass: {grant.reason.value}", grant=grant
+        )
+    raise NeedToKnowError(
+        "You have no open request from this person in your queues. If you need their "
+        "record anyway, state why below."
+    )
+
+
+def open_profile(staff: User, resident_id: int, request_id: int | None = None) -> ProfileAccess:
+    """Show a resident's profile and household to staff who need it, and audit the read.
+
+    The audit entry is written in the same transaction as the read.
+
+    :raises NotFoundError:
+    :raises NeedToKnowError:
+    """
+    if not has_permission(staff, Permission.AUTH_PEOPLE_VIEW):
+        raise NeedToKnowError("Your role does not include opening residents' profiles.")
+    resident = _resident(resident_id)
+    why = justify(staff, resident.id, request_id)
+    household = list(resident.household)
+    audit.record_access(
+        staff,
+        resident,
+        AccessKind.PROFILE,
+        why.purpose,
+        record_type="user",
+        record_id=resident.id,
+        request_id=why.request_id,
+        break_glass_id=why.grant.id if why.grant else None,
+    )
+    db.session.commit()
+    return ProfileAccess(resident=resident, household=household, justification=why)
+
+
+def break_glass(
+    staff: User, resident_id: int, reason: BreakGlassReason, explanation: str
+) -> BreakGlassGrant:
+    """Grant the staff member 30 minutes of access to one record and tell the privacy officer.
+
+    :raises NotFoundError:
+    :raises NeedToKnowError: if the role may not break the glass.
+    """
+    if not has_permission(staff, Permission.AUTH_PEOPLE_BREAK_GLASS):
+        raise NeedToKnowError("Your role cannot open records outside your scope.")
+    resident = _resident(resident_id)
+    minutes = int(current_app.config["PRIVACY_BREAK_GLASS_MINUTES"])
+    now = utcnow()
+    grant = BreakGlassGrant(
+        staff_id=staff.id,
+        resident_id=resident.id,
+        reason=reason,
+        explanation=explanation.strip(),
+        created_at=now,
+        expires_at=now + dt.timedelta(minutes=minutes),
+    )
+    db.session.add(grant)
+    db.session.commit()
+    for officer in _privacy_officers():
+        send_mail(officer.email, "staff/break_glass", grant=grant, officer=officer)
+    return grant
+
+
+def _privacy_officers() -> Sequence[User]:
+    query = (
+        sa.select(User)
+        .join(StaffRole)
+        .where(StaffRole.role == Role.PRIVACY_OFFICER, User.is_active.is_(True))
+    )
+    return db.session.scalars(query).all()
+
+
+def list_unreviewed_grants() -> Sequence[BreakGlassGrant]:
+    """Return break-glass grants the privacy officer has not reviewed yet, oldest first."""
+    query = (
+        sa.select(BreakGlassGrant)
+        .where(BreakGlassGrant.reviewed_at.is_(None))
+        .order_by(BreakGlassGrant.created_at)
+    )
+    return db.session.scalars(query).all()
+
+
+def mark_grant_reviewed(officer: User, grant_id: int) -> BreakGlassGrant:
+    """Record that the privacy officer has looked into a break-glass access.
+
+    :raises NotFoundError:
+    """
+    grant = db.session.get(BreakGlassGrant, grant_id)
+    if grant is None:
+        raise NotFoundError()
+    if grant.reviewed_at is None:
+        grant.reviewed_at = utcnow()
+        grant.reviewed_by_id = officer.id
+    db.session.commit()
+    return grant
+
+
+def export_access_log(officer: User, filters: audit.AuditFilter) -> str:
+    """Export the reviewed access log as CSV, recording the export itself."""
+    body = audit.entries_csv(audit.review(filters))
+    audit.record_access(
+        officer,
+        None,
+        AccessKind.EXPORT,
+        AccessPurpose.AUDIT_REVIEW,
+        record_type="access log",
+        record_id=None,
+        detail="access log CSV export",
+    )
+    db.session.commit()
+    return body
