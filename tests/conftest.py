@@ -39,12 +39,24 @@ class IsolatedClient(FlaskClient):
         return response
 
 
-def _reset_postgres_schema(url: str) -> None:
-    engine = sa.create_engine(url)
-    with engine.begin() as connection:
-        connection.exec_driver_sql("DROP SCHEMA IF EXISTS public CASCADE")
-        connection.exec_driver_sql("CREATE SCHEMA public")
-    engine.dispose()
+def _scratch_postgres(url: str) -> str:
+    """Make a database of this run's own beside the given one, so runs never collide."""
+    base = sa.make_url(url)
+    scratch = base.set(database=f"{base.database}_run_{os.getpid()}")
+    admin = sa.create_engine(base, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{scratch.database}"')
+        connection.exec_driver_sql(f'CREATE DATABASE "{scratch.database}"')
+    admin.dispose()
+    return scratch.render_as_string(hide_password=False)
+
+
+def _drop_postgres(url: str) -> None:
+    scratch = sa.make_url(url)
+    admin = sa.create_engine(scratch.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{scratch.database}" WITH (FORCE)')
+    admin.dispose()
 
 
 @pytest.fixture(scope="session")
@@ -52,7 +64,7 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
     instance = tmp_path_factory.mktemp("instance")
     url = TEST_DATABASE_URL or f"sqlite:///{instance / 'test.db'}"
     if url.startswith("postgresql"):
-        _reset_postgres_schema(url)
+        url = _scratch_postgres(url)
     app = create_app(
         {
             "TESTING": True,
@@ -78,6 +90,8 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
     yield app
     with app.app_context():
         db.engine.dispose()
+    if url.startswith("postgresql"):
+        _drop_postgres(url)
 
 
 @pytest.fixture(autouse=True)

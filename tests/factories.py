@@ -18,6 +18,8 @@ from jasperrec.db import utcnow
 from jasperrec.extensions import db
 from jasperrec.helpdesk.models import Channel
 from jasperrec.helpdesk.models import ServiceRequest
+from jasperrec.staff.models import BreakGlassGrant
+from jasperrec.staff.models import BreakGlassReason
 
 
 class BaseFactory(SQLAlchemyModelFactory):  # type: ignore[misc]
@@ -84,3 +86,15 @@ class ServiceRequestFactory(BaseFactory):
     department = factory.SubFactory(DepartmentFactory)
     channel = Channel.PHONE
     subject = "Question about swim lessons"
+
+
+class BreakGlassGrantFactory(BaseFactory):
+    class Meta:
+        model = BreakGlassGrant
+
+    staff = factory.SubFactory(StaffFactory)
+    resident = factory.SubFactory(UserFactory)
+    reason = BreakGlassReason.CALLER_WITHOUT_REQUEST
+    explanation = "Resident phoned about a lost membership card"
+    created_at = factory.LazyFunction(utcnow)
+    expires_at = factory.LazyAttribute(lambda o: o.created_at + dt.timedelta(minutes=30))

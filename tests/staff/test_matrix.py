@@ -1,0 +1,157 @@
+"""Deny by default: every staff route names a permission; each role gets what the matrix says."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from flask import Flask
+
+from jasperrec.auth.models import Role
+from jasperrec.auth.permissions import Permission
+from jasperrec.staff.models import BreakGlassReason
+from tests import factories
+
+AGENT = Role.HELPDESK_AGENT.value
+LEAD = Role.DEPARTMENT_LEAD.value
+COORDINATOR = Role.PROGRAM_COORDINATOR.value
+FINANCE = Role.FINANCE.value
+PRIVACY = Role.PRIVACY_OFFICER.value
+ADMIN = Role.ADMINISTRATOR.value
+ANONYMOUS = "anonymous"
+RESIDENT = "resident"
+NO_MFA = "staff without two-step sign-in"
+EVERYONE = (AGENT, LEAD, COORDINATOR, FINANCE, PRIVACY, ADMIN, ANONYMOUS, RESIDENT, NO_MFA)
+ALL_STAFF = {AGENT: 200, LEAD: 200, COORDINATOR: 200, FINANCE: 200, PRIVACY: 200, ADMIN: 200}
+BREAK_GLASS_FORM = {
+    "reason": BreakGlassReason.OTHER.value,
+    "explanation": "Caller asked about a refund",
+}
+
+# endpoint: (method, url, form data, {who: status}). Staff roles not named get 403;
+# anonymous visitors are sent to sign in, residents get 403, and staff who have not set up
+# two-step sign-in are sent to set it up. A new staff route must be added here.
+MATRIX: dict[str, tuple[str, str, dict[str, str] | None, dict[str, int]]] = {
+    "staff.home": ("GET", "/staff/", None, ALL_STAFF),
+    "staff.queues": ("GET", "/staff/queues", None, {AGENT: 200, LEAD: 200}),
+    "staff.people": (
+        "GET",
+        "/staff/people?q=tremblay",
+        None,
+        {AGENT: 200, LEAD: 200, FINANCE: 200, PRIVACY: 200},
+    ),
+    # The request is in the agent's department only: everyone else lacks need-to-know.
+    "staff.person": ("GET", "/staff/people/{resident}", None, {AGENT: 200}),
+    "staff.break_glass": (
+        "POST",
+        "/staff/people/{resident}/break-glass",
+        BREAK_GLASS_FORM,
+        {AGENT: 302, LEAD: 302, PRIVACY: 302},
+    ),
+    "staff.accounts_list": ("GET", "/staff/accounts", None, {LEAD: 200, PRIVACY: 200, ADMIN: 200}),
+    "staff.new_staff": ("GET", "/staff/accounts/new", None, {ADMIN: 200}),
+    "staff.staff_roles": ("GET", "/staff/accounts/{colleague}/roles", None, {ADMIN: 200}),
+    "staff.set_staff_active": ("POST", "/staff/accounts/{colleague}/deactivate", {}, {ADMIN: 302}),
+    "staff.access_log": ("GET", "/staff/privacy/access-log", None, {PRIVACY: 200}),
+    "staff.export_access_log": ("GET", "/staff/privacy/access-log.csv", None, {PRIVACY: 200}),
+    "staff.break_glass_reviews": ("GET", "/staff/privacy/break-glass", None, {PRIVACY: 200}),
+    "staff.mark_reviewed": (
+        "POST",
+        "/staff/privacy/break-glass/{grant}/reviewed",
+        {},
+        {PRIVACY: 302},
+    ),
+}
+
+
+def expected_status(endpoint: str, who: str) -> int:
+    if who in (ANONYMOUS, NO_MFA):
+        return 302
+    return MATRIX[endpoint][3].get(who, 403)
+
+
+def staff_endpoints(app: Flask) -> set[str]:
+    return {rule.endpoint for rule in app.url_map.iter_rules() if rule.rule.startswith("/staff")}
+
+
+def test_every_staff_route_declares_a_permission(app: Flask) -> None:
+    missing = [
+        endpoint
+        for endpoint in staff_endpoints(app)
+        if not isinstance(
+            getattr(app.view_functions[endpoint], "required_permission", None), Permission
+        )
+    ]
+    assert missing == []
+
+
+def test_every_staff_route_has_an_entry_in_the_matrix(app: Flask) -> None:
+    assert staff_endpoints(app) == set(MATRIX)
+
+
+def test_a_staff_route_without_a_permission_is_refused(
+    app: Flask, client: Any, make_staff: Any, staff_log_in: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    admin = make_staff(Role.ADMINISTRATOR)
+    staff_log_in(admin)
+    monkeypatch.setitem(app.view_functions, "staff.home", lambda: "no permission declared")
+
+    assert client.get("/staff/").status_code == 403
+
+
+@pytest.fixture
+def world(department: Any, other_department: Any) -> dict[str, Any]:
+    """A resident with a request in Customer Service, a colleague and a break-glass grant."""
+    resident = factories.UserFactory(last_name="Tremblay")
+    request = factories.ServiceRequestFactory(customer=resident, department=department)
+    colleague = factories.StaffFactory(roles=[Role.HELPDESK_AGENT], departments=[department])
+    grant = factories.BreakGlassGrantFactory(staff=colleague, resident=resident)
+    return {
+        "resident": resident,
+        "request": request,
+        "colleague": colleague,
+        "grant": grant,
+        "department": department,
+        "other_department": other_department,
+    }
+
+
+def sign_in_as(
+    who: str, world: dict[str, Any], make_staff: Any, staff_log_in: Any, log_in: Any
+) -> None:
+    if who == ANONYMOUS:
+        return
+    if who == RESIDENT:
+        log_in(factories.UserFactory(password="correct horse battery staple"))
+        return
+    if who == NO_MFA:
+        log_in(make_staff(Role.ADMINISTRATOR, mfa=False))
+        return
+    home = world["department"] if who == AGENT else world["other_department"]
+    staff_log_in(make_staff(Role(who), departments=[home]))
+
+
+@pytest.mark.parametrize("who", EVERYONE)
+@pytest.mark.parametrize("endpoint", sorted(MATRIX))
+def test_authorisation_matrix(
+    endpoint: str,
+    who: str,
+    client: Any,
+    world: dict[str, Any],
+    make_staff: Any,
+    staff_log_in: Any,
+    log_in: Any,
+) -> None:
+    method, url, data, _ = MATRIX[endpoint]
+    sign_in_as(who, world, make_staff, staff_log_in, log_in)
+    url = url.format(
+        resident=world["resident"].id, colleague=world["colleague"].id, grant=world["grant"].id
+    )
+
+    response = client.open(url, method=method, data=data)
+
+    assert response.status_code == expected_status(endpoint, who), response.data[:400]
+    if who == ANONYMOUS:
+        assert "/auth/login" in response.headers["Location"]
+    if who == NO_MFA:
+        assert "/auth/two-step/setup" in response.headers["Location"]
