@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 from flask import current_app
 from flask.cli import FlaskGroup
 from flask.cli import with_appcontext
 from flask_migrate import upgrade
+from werkzeug.serving import run_simple
 
 from . import demo as demo_data
 from . import tasks
@@ -103,8 +106,10 @@ def demo_command(host: str, port: int) -> None:
         click.echo(line)
     if not tasks.huey.immediate:
         tasks.start_in_process()
-    click.echo(f"JasperRec demo portal: http://{host}:{port}/  (mail lands in instance/outbox/)")
-    current_app.run(host=host, port=port, debug=False, use_reloader=False)
+    outbox = Path(current_app.instance_path) / "outbox"
+    click.echo(f"JasperRec demo portal: http://{host}:{port}/  (mail is saved in {outbox})")
+    # Flask's app.run() refuses to start inside its own CLI, so serve with Werkzeug directly.
+    run_simple(host, port, current_app._get_current_object(), threaded=True)  # type: ignore[attr-defined]
 
 
 def main() -> None:

@@ -70,7 +70,7 @@ class Base(DeclarativeBase):
 
     def __repr__(self) -> str:
         keys = sa.inspect(type(self)).primary_key
-        ident = ", ".join(f"{col.key}={getattr(self, col.key, None)!r}" for col in keys)
+        ident = ", ".join(f"{col.key}={getattr(self, str(col.key), None)!r}" for col in keys)
         return f"<{type(self).__name__} {ident}>"
 
 

@@ -26,7 +26,8 @@ from .helpdesk.models import Channel
 from .helpdesk.models import ServiceRequest
 from .staff.accounts import ensure_department
 
-RESIDENTS = (
+Member = tuple[str, str, dt.date, Relation, str | None]
+RESIDENTS: tuple[tuple[str, str, str, list[Member]], ...] = (
     (
         "alex.tremblay@example.ca",
         "Alex",
@@ -123,7 +124,7 @@ def _ensure_resident(
     email: str,
     first: str,
     last: str,
-    household: list[tuple[str, str, dt.date, Relation, str | None]],
+    household: list[Member],
 ) -> User:
     user = accounts.find_user_by_email(email)
     if user is not None:

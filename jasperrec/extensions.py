@@ -19,7 +19,7 @@ from .db import render_migration_item
 
 def keyed_hash(value: str, purpose: str) -> str:
     """Hash a value with the app's secret so stored keys never hold it in the clear."""
-    key = f"{current_app.secret_key}:{purpose}".encode()
+    key = f"{current_app.secret_key!s}:{purpose}".encode()
     return hmac.new(key, value.encode(), hashlib.sha256).hexdigest()[:32]
 
 

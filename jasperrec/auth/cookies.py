@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask import Flask
-from flask import Response
 from flask import current_app
 from flask import g
 from flask import request
@@ -11,6 +10,7 @@ from flask import session
 from flask_login import login_user
 from flask_login import logout_user
 from werkzeug.wrappers import Request
+from werkzeug.wrappers import Response
 
 from jasperrec.db import utcnow
 from jasperrec.extensions import db
@@ -42,7 +42,8 @@ def init_app(app: Flask) -> None:
 
 def current_session() -> UserSession | None:
     """Return the session row behind this request, if signed in."""
-    return g.get("user_session")
+    record: UserSession | None = g.get("user_session")
+    return record
 
 
 def load_user(user_id: str) -> User | None:

@@ -150,7 +150,7 @@ def _open_session(user: User, *, remember: bool, user_agent: str) -> SignIn:
 
 def find_live_session(token: str, *, remembered_only: bool = False) -> UserSession | None:
     """Return the session a cookie token belongs to if it is still live, ending it if it lapsed."""
-    record = db.session.scalar(
+    record: UserSession | None = db.session.scalar(
         sa.select(UserSession).where(UserSession.token_hash == hash_token(token))
     )
     if record is None or record.is_ended or (remembered_only and not record.is_remembered):
