@@ -6,6 +6,7 @@ import os
 import secrets
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from flask import Flask
 
@@ -13,6 +14,9 @@ ENV_PREFIX = "JASPERREC"
 
 DEFAULTS: dict[str, Any] = {
     "ENV": "demo",
+    # Where residents reach the portal; links in mail are built from it, never from the
+    # request's Host header (which an attacker could set to poison reset links).
+    "PUBLIC_URL": "http://127.0.0.1:5000",
     # Connection settings; production must supply each one (see REQUIRED_IN_PRODUCTION).
     "DATABASE_URL": None,
     "REDIS_URL": None,
@@ -95,6 +99,7 @@ DEFAULTS: dict[str, Any] = {
 
 REQUIRED_IN_PRODUCTION = (
     "SECRET_KEY",
+    "PUBLIC_URL",
     "DATABASE_URL",
     "REDIS_URL",
     "STRIPE_SECRET_KEY",
@@ -117,12 +122,15 @@ def finalise(app: Flask) -> None:
     config = app.config
     production = config["ENV"] == "production"
     if production:
+        if config.get("PUBLIC_URL") == DEFAULTS["PUBLIC_URL"]:
+            config["PUBLIC_URL"] = None
         missing = [key for key in REQUIRED_IN_PRODUCTION if not config.get(key)]
         if missing:
             names = ", ".join(f"{ENV_PREFIX}_{key}" for key in missing)
             raise ConfigError(f"Production mode needs these settings, which are missing: {names}.")
     elif not config.get("SECRET_KEY"):
         config["SECRET_KEY"] = _demo_secret_key(Path(app.instance_path))
+    _apply_public_url(config)
     config.setdefault("SQLALCHEMY_DATABASE_URI", config["DATABASE_URL"] or _demo_database(app))
     config.setdefault("RATELIMIT_STORAGE_URI", config["REDIS_URL"] or "memory://")
     if config["TASKS_BACKEND"] is None:
@@ -132,6 +140,16 @@ def finalise(app: Flask) -> None:
     config["SESSION_COOKIE_SECURE"] = production
     config["SESSION_PERMANENT"] = False
     config["IS_DEMO"] = not production
+
+
+def _apply_public_url(config: Any) -> None:
+    """Build external URLs (in mail, in workers) from the configured public address."""
+    url = urlsplit(str(config["PUBLIC_URL"]))
+    if url.scheme not in ("http", "https") or not url.netloc:
+        raise ConfigError(f"{ENV_PREFIX}_PUBLIC_URL must look like https://rec.example.ca")
+    config["SERVER_NAME"] = url.netloc
+    config["PREFERRED_URL_SCHEME"] = url.scheme
+    config["APPLICATION_ROOT"] = url.path or "/"
 
 
 def _demo_database(app: Flask) -> str:

@@ -17,6 +17,7 @@ from flask import current_app
 from flask import render_template
 
 from .db import utcnow
+from .extensions import db
 from .tasks import task
 
 EXTENSION_KEY = "jasperrec.mailer"
@@ -119,8 +120,21 @@ def build_message(to: str, template: str, **context: Any) -> EmailMessage:
     return message
 
 
+class UncommittedMailError(RuntimeError):
+    """Mail was sent while the database session still held unsaved changes."""
+
+
 def send_mail(to: str, template: str, **context: Any) -> None:
-    """Render a message now and queue its delivery; call only after the transaction commits."""
+    """Render a message now and queue its delivery; only after the transaction commits.
+
+    A message about a change that then rolls back would be a lie, so refuse to send while
+    the session holds unsaved changes.
+
+    :raises UncommittedMailError:
+    """
+    session = db.session
+    if session.new or session.dirty or session.deleted:
+        raise UncommittedMailError("Commit the transaction before sending mail about it.")
     message = build_message(to, template, **context)
     deliver(message.as_bytes(policy=policy.SMTP))
 
