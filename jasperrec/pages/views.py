@@ -28,29 +28,36 @@ NAVIGATION = (
 def init_app(app: Flask) -> None:
     """Give every template the municipality's details, the navigation and the local clock."""
     app.add_template_filter(local_time)
+    app.context_processor(layout_context)
 
-    @app.context_processor
-    def layout_context() -> dict[str, Any]:
-        config = current_app.config
-        endpoints = current_app.view_functions
-        return {
-            "town": {
-                "name": config["MUNICIPALITY_NAME"],
-                "short_name": config["MUNICIPALITY_SHORT_NAME"],
-                "address": config["MUNICIPALITY_ADDRESS"],
-                "phone": config["MUNICIPALITY_PHONE"],
-                "email": config["MUNICIPALITY_EMAIL"],
-                "website": config["MUNICIPALITY_WEBSITE"],
-                "gst_number": config["MUNICIPALITY_GST_NUMBER"],
-                "written_days": config["SERVICE_STANDARD_WRITTEN_DAYS"],
-                "phone_days": config["SERVICE_STANDARD_PHONE_DAYS"],
-                "legislation": config["PRIVACY_LEGISLATION"],
-            },
-            "portal_name": config["BRAND_PORTAL_NAME"],
-            "is_demo": config["IS_DEMO"],
-            "navigation": [(label, ep) for label, ep in NAVIGATION if ep in endpoints],
-            "signout_form": ConfirmForm(),
-        }
+
+def _town() -> dict[str, Any]:
+    config = current_app.config
+    return {
+        "name": config["MUNICIPALITY_NAME"],
+        "short_name": config["MUNICIPALITY_SHORT_NAME"],
+        "address": config["MUNICIPALITY_ADDRESS"],
+        "phone": config["MUNICIPALITY_PHONE"],
+        "email": config["MUNICIPALITY_EMAIL"],
+        "website": config["MUNICIPALITY_WEBSITE"],
+        "gst_number": config["MUNICIPALITY_GST_NUMBER"],
+        "written_days": config["SERVICE_STANDARD_WRITTEN_DAYS"],
+        "phone_days": config["SERVICE_STANDARD_PHONE_DAYS"],
+        "legislation": config["PRIVACY_LEGISLATION"],
+    }
+
+
+def layout_context() -> dict[str, Any]:
+    """The values base.html needs on every page."""
+    config = current_app.config
+    endpoints = current_app.view_functions
+    return {
+        "town": _town(),
+        "portal_name": config["BRAND_PORTAL_NAME"],
+        "is_demo": config["IS_DEMO"],
+        "navigation": [(label, ep) for label, ep in NAVIGATION if ep in endpoints],
+        "signout_form": ConfirmForm(),
+    }
 
 
 def local_time(value: Any, fmt: str = "%B %-d, %Y at %-I:%M %p") -> str:

@@ -12,6 +12,7 @@ from wtforms import SelectChoice
 
 from jasperrec.auth.errors import EmailTakenError
 from jasperrec.auth.models import Role
+from jasperrec.auth.models import User
 from jasperrec.auth.permissions import Permission
 from jasperrec.auth.permissions import permission_required
 from jasperrec.auth.permissions import reauthentication_required
@@ -27,6 +28,14 @@ from . import bp
 def _with_departments(form: StaffRolesForm) -> StaffRolesForm:
     form.departments.choices = [SelectChoice(d.id, d.name) for d in accounts.list_departments()]
     return form
+
+
+def _roles_form(member: User) -> StaffRolesForm:
+    current = {
+        "roles": [r.role.value for r in member.roles],
+        "departments": [d.id for d in member.departments],
+    }
+    return _with_departments(StaffRolesForm(data=current))
 
 
 @bp.route("/accounts")
@@ -63,14 +72,7 @@ def new_staff() -> ResponseReturnValue:
 @reauthentication_required
 def staff_roles(staff_id: int) -> ResponseReturnValue:
     member = accounts.get_staff(staff_id)
-    form = _with_departments(
-        StaffRolesForm(
-            data={
-                "roles": [r.role.value for r in member.roles],
-                "departments": [d.id for d in member.departments],
-            }
-        )
-    )
+    form = _roles_form(member)
     if form.validate_on_submit():
         try:
             accounts.change_roles(
