@@ -1,0 +1,210 @@
+"""WCAG 2.1 A and AA checks with axe-core on the key pages, and keyboard focus checks."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from playwright.sync_api import Browser
+from playwright.sync_api import Page
+from playwright.sync_api import expect
+
+from tests.browser.conftest import LiveServer
+from tests.browser.conftest import Resident
+from tests.browser.conftest import add_resident
+from tests.browser.conftest import sign_in
+
+pytestmark = pytest.mark.browser
+
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+# Runs in the page after axe-core is loaded; returns only what a reader of a failure needs.
+RUN_AXE = """
+async (tags) => {
+  const results = await axe.run(document, {
+    runOnly: {type: "tag", values: tags},
+    resultTypes: ["violations"],
+  });
+  return results.violations.map((v) => ({
+    id: v.id,
+    impact: v.impact,
+    help: v.help,
+    helpUrl: v.helpUrl,
+    nodes: v.nodes.map((n) => ({
+      target: n.target.join(" "),
+      html: n.html,
+      summary: n.failureSummary,
+    })),
+  }));
+}
+"""
+# What the focused element looks like: enough to tell whether focus can be seen.
+FOCUS_STYLE = """
+() => {
+  const el = document.activeElement;
+  const style = getComputedStyle(el);
+  const box = el.getBoundingClientRect();
+  return {
+    tag: el.tagName.toLowerCase(),
+    text: (el.innerText || el.value || el.id || "").trim().slice(0, 60),
+    focusVisible: el.matches(":focus-visible"),
+    outline: style.outlineStyle !== "none" && parseFloat(style.outlineWidth) > 0,
+    shadow: style.boxShadow !== "none",
+    onScreen: box.width > 0 && box.height > 0 && box.right > 0 && box.bottom > 0
+      && box.left < innerWidth && box.top < innerHeight,
+  };
+}
+"""
+PUBLIC_PAGES = {
+    "home": "/",
+    "register": "/auth/register",
+    "sign in": "/auth/login",
+    "privacy statement": "/privacy",
+    "page not found": "/no-such-page",
+}
+SIGNED_IN_PAGES = {
+    "account": "/auth/account",
+    "household": "/auth/household",
+    "add household member": "/auth/household/new",
+    "signed-in devices": "/auth/sessions",
+}
+
+
+def describe(violations: list[dict[str, Any]]) -> str:
+    """Lay out axe's findings so the failure says what to fix and where."""
+    lines = []
+    for violation in violations:
+        lines.append(
+            f"- {violation['id']} ({violation['impact']}): {violation['help']}"
+            f"\n  {violation['helpUrl']}"
+        )
+        for node in violation["nodes"]:
+            lines.append(f"    at {node['target']}\n      {node['html']}")
+            lines.append("      " + node["summary"].replace("\n", "\n      "))
+    return "\n".join(lines)
+
+
+@pytest.fixture
+def check_page(axe_source: str) -> Callable[[Page], None]:
+    """Run axe-core's WCAG 2.1 A/AA rules on the page shown and fail on any violation."""
+
+    def check(page: Page) -> None:
+        # evaluate() is not subject to the page's CSP, which forbids inline scripts.
+        page.evaluate(axe_source)
+        violations = page.evaluate(RUN_AXE, WCAG_TAGS)
+        assert not violations, (
+            f"{len(violations)} WCAG violation(s) on {page.url}:\n{describe(violations)}"
+        )
+
+    return check
+
+
+@pytest.fixture(scope="module")
+def resident(live_server: LiveServer) -> Resident:
+    return add_resident(live_server, "avery.lam@example.ca", "granite meadow lantern spruce")
+
+
+@pytest.fixture(scope="module")
+def signed_in_state(browser: Browser, live_server: LiveServer, resident: Resident) -> Any:
+    """Sign in once; each test then starts from a copy of the cookies."""
+    context = browser.new_context(base_url=live_server.url)
+    sign_in(context.new_page(), resident)
+    state = context.storage_state()
+    context.close()
+    return state
+
+
+@pytest.fixture
+def signed_in_page(
+    browser: Browser, live_server: LiveServer, signed_in_state: Any
+) -> Iterator[Page]:
+    context = browser.new_context(base_url=live_server.url, storage_state=signed_in_state)
+    context.set_default_timeout(10_000)
+    yield context.new_page()
+    context.close()
+
+
+@pytest.mark.parametrize("path", PUBLIC_PAGES.values(), ids=PUBLIC_PAGES.keys())
+def test_public_page_meets_wcag_21_aa(
+    page: Page, check_page: Callable[[Page], None], path: str
+) -> None:
+    page.goto(path)
+    check_page(page)
+
+
+@pytest.mark.parametrize("path", SIGNED_IN_PAGES.values(), ids=SIGNED_IN_PAGES.keys())
+def test_signed_in_page_meets_wcag_21_aa(
+    signed_in_page: Page, check_page: Callable[[Page], None], path: str
+) -> None:
+    signed_in_page.goto(path)
+    expect(signed_in_page.get_by_role("banner")).to_contain_text("Signed in as Avery")
+    check_page(signed_in_page)
+
+
+@pytest.mark.parametrize(
+    ("path", "button"),
+    [("/auth/login", "Sign in"), ("/auth/register", "Create account")],
+    ids=["sign in", "register"],
+)
+def test_form_with_errors_shown_meets_wcag_21_aa(
+    page: Page, check_page: Callable[[Page], None], path: str, button: str
+) -> None:
+    page.goto(path)
+    page.get_by_role("main").get_by_role("button", name=button).click()
+    expect(page.get_by_role("alert")).to_contain_text("Please fix the following")
+    check_page(page)
+
+
+def test_household_with_a_member_meets_wcag_21_aa(
+    signed_in_page: Page, check_page: Callable[[Page], None]
+) -> None:
+    signed_in_page.goto("/auth/household")
+    expect(signed_in_page.get_by_role("row", name="Sam Lam")).to_contain_text("Child")
+    check_page(signed_in_page)
+
+
+@pytest.mark.parametrize("path", ["/", "/auth/login", "/no-such-page"])
+def test_skip_link_is_the_first_stop_and_visibly_focused(page: Page, path: str) -> None:
+    page.goto(path)
+    page.keyboard.press("Tab")
+    skip = page.get_by_role("link", name="Skip to main content")
+    expect(skip).to_be_focused()
+    style = page.evaluate(FOCUS_STYLE)
+    assert style["focusVisible"], style
+    assert style["outline"] or style["shadow"], f"No focus indicator on the skip link: {style}"
+    assert style["onScreen"], f"The focused skip link is off screen: {style}"
+    page.keyboard.press("Enter")
+    expect(page.locator("main")).to_be_focused()
+
+
+@pytest.mark.parametrize("path", ["/auth/register", "/auth/login"])
+def test_every_keyboard_stop_shows_where_focus_is(page: Page, path: str) -> None:
+    page.goto(path)
+    seen = []
+    for _ in range(60):
+        page.keyboard.press("Tab")
+        style = page.evaluate(FOCUS_STYLE)
+        if style["tag"] == "body":
+            break
+        seen.append(style)
+    assert len(seen) > 5, seen
+    hidden = [s for s in seen if not (s["focusVisible"] and (s["outline"] or s["shadow"]))]
+    assert not hidden, f"Focus cannot be seen on: {hidden}"
+    off_screen = [s for s in seen if not s["onScreen"]]
+    assert not off_screen, f"Focus moves off screen to: {off_screen}"
+
+
+def test_signed_in_header_keeps_the_skip_link_first(signed_in_page: Page) -> None:
+    signed_in_page.goto("/auth/household")
+    signed_in_page.keyboard.press("Tab")
+    expect(signed_in_page.get_by_role("link", name="Skip to main content")).to_be_focused()
+
+
+def test_axe_check_catches_a_planted_violation(page: Page, axe_source: str) -> None:
+    """Guard the harness: a page that loads axe wrongly would otherwise pass every check."""
+    page.goto("/")
+    page.evaluate("document.querySelector('main').append(document.createElement('img'))")
+    page.evaluate(axe_source)
+    violations = page.evaluate(RUN_AXE, WCAG_TAGS)
+    assert [v["id"] for v in violations] == ["image-alt"], describe(violations)
