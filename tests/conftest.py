@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 from flask import Flask
+from flask import has_app_context
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
 
@@ -35,7 +36,9 @@ class IsolatedClient(FlaskClient):
 
     def open(self, *args: Any, **kwargs: Any) -> Any:
         response = contextvars.Context().run(super().open, *args, **kwargs)
-        db.session.expire_all()
+        # Following a redirect re-enters open() inside the empty context: nothing to expire.
+        if has_app_context():
+            db.session.expire_all()
         return response
 
 

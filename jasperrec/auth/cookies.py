@@ -106,7 +106,11 @@ def stop_session(response: Response, reason: str = "signed out") -> Response:
     if record is not None:
         end_session(record, reason)
     logout_user()
+    # Keep the messages queued for the next page ("You are signed out.") across the reset.
+    flashes = session.get("_flashes")
     session.clear()
+    if flashes:
+        session["_flashes"] = flashes
     forget_remember_cookie(response)
     return response
 

@@ -124,11 +124,6 @@ def test_newcomer_registers_confirms_adds_a_child_and_signs_out(
     sign_out(page)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Known bug: auth.cookies.stop_session() clears the Flask session after the logout "
-    "view has flashed, so the message is lost. Remove this marker with the fix.",
-)
 def test_signing_out_says_so(page: Page, live_server: LiveServer) -> None:
     sign_in(page, add_resident(live_server, "jo.nakamura@example.ca", PASSWORD))
     page.get_by_role("banner").get_by_role("button", name="Sign out").click()
