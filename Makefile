@@ -37,3 +37,4 @@ test: $(VENV)/.installed node_modules
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
