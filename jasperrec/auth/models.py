@@ -71,12 +71,11 @@ class User(UserMixin, db.Model):  # type: ignore[name-defined,misc]
     created_at: Mapped[created_at]
 
     roles: Mapped[list[StaffRole]] = relationship(
-        back_populates="user", cascade="all, delete-orphan", lazy="selectin"
+        back_populates="user", cascade="all, delete-orphan"
     )
     departments: Mapped[list[Department]] = relationship(
         secondary="department_members",
         back_populates="members",
-        lazy="selectin",
         order_by="Department.name",
     )
     recovery_codes: WriteOnlyMapped[RecoveryCode] = relationship(

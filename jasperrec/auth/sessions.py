@@ -26,7 +26,7 @@ from .errors import InvalidCredentialsError
 from .models import User
 from .models import UserSession
 from .service import end_user_sessions
-from .service import find_user_by_email
+from .service import normalise_email
 
 # last_seen_at is written at most this often, so browsing is not a write per request.
 TOUCH_INTERVAL = dt.timedelta(seconds=60)
@@ -70,13 +70,16 @@ def authenticate(email: str, password: str) -> User:
     :raises AccountLockedError:
     """
     now = utcnow()
-    user = find_user_by_email(email)
-    stored_hash = user.password_hash if user else None
+    found = db.session.execute(
+        sa.select(User.id, User.password_hash).where(User.email == normalise_email(email))
+    ).first()
     # End the read transaction before the deliberately slow hash check, so no snapshot or
     # lock is held for its duration (SQLite would refuse the later write under load).
+    # Only two columns were read, so the commit expires nothing that must be reloaded.
     db.session.commit()
     # Verify even for unknown or locked accounts, so timing reveals nothing.
-    valid = passwords.verify_password(stored_hash, password)
+    valid = passwords.verify_password(found.password_hash if found else None, password)
+    user = db.session.get(User, found.id) if found else None
     if user is None or not user.is_active:
         raise InvalidCredentialsError()
     if user.locked_until is not None and user.locked_until > now:

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from collections.abc import Sequence
 
 import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
 
 from jasperrec.auth import passwords
 from jasperrec.auth.errors import EmailTakenError
@@ -44,6 +45,7 @@ def list_staff() -> Sequence[User]:
     """Return every staff account, active ones first, by name."""
     query = (
         sa.select(User)
+        .options(selectinload(User.roles), selectinload(User.departments))
         .where(User.is_staff.is_(True))
         .order_by(User.is_active.desc(), User.last_name, User.first_name)
     )
