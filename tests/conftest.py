@@ -42,10 +42,10 @@ class IsolatedClient(FlaskClient):
         return response
 
 
-def _scratch_postgres(url: str) -> str:
+def _scratch_postgres(url: str, purpose: str = "run") -> str:
     """Make a database of this run's own beside the given one, so runs never collide."""
     base = sa.make_url(url)
-    scratch = base.set(database=f"{base.database}_run_{os.getpid()}")
+    scratch = base.set(database=f"{base.database}_{purpose}_{os.getpid()}")
     admin = sa.create_engine(base, isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
         connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{scratch.database}"')

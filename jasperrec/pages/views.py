@@ -56,7 +56,7 @@ def layout_context() -> dict[str, Any]:
         "portal_name": config["BRAND_PORTAL_NAME"],
         "is_demo": config["IS_DEMO"],
         "navigation": [(label, ep) for label, ep in NAVIGATION if ep in endpoints],
-        "signout_form": ConfirmForm(),
+        "signout_form": ConfirmForm(formdata=None),
     }
 
 
