@@ -93,7 +93,7 @@ DEFAULTS: dict[str, Any] = {
     "SESSION_COOKIE_NAME": "jasperrec_session",
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
-    "REMEMBER_COOKIE_NAME": "jasperrec_remember",
+    "AUTH_REMEMBER_COOKIE_NAME": "jasperrec_remember",
     "WTF_CSRF_TIME_LIMIT": None,
     # A 1 MiB body is far above any form; larger ones get 413 before parsing.
     "MAX_CONTENT_LENGTH": 1024 * 1024,

@@ -67,7 +67,7 @@ def load_user(user_id: str) -> User | None:
 
 def load_user_from_remember_cookie(req: Request) -> User | None:
     """Sign a returning resident back in from a live remembered session."""
-    token = req.cookies.get(current_app.config["REMEMBER_COOKIE_NAME"])
+    token = req.cookies.get(current_app.config["AUTH_REMEMBER_COOKIE_NAME"])
     if not token:
         return None
     record = find_live_session(token, remembered_only=True)
@@ -90,7 +90,7 @@ def start_session(response: Response, result: SignIn) -> Response:
     if result.session.is_remembered:
         config = current_app.config
         response.set_cookie(
-            config["REMEMBER_COOKIE_NAME"],
+            config["AUTH_REMEMBER_COOKIE_NAME"],
             result.token,
             max_age=int(config["AUTH_REMEMBER_DAYS"]) * 86400,
             secure=bool(config["SESSION_COOKIE_SECURE"]),
@@ -119,7 +119,7 @@ def forget_remember_cookie(response: Response) -> Response:
     """Delete the remember cookie from the browser."""
     config = current_app.config
     response.delete_cookie(
-        config["REMEMBER_COOKIE_NAME"],
+        config["AUTH_REMEMBER_COOKIE_NAME"],
         secure=bool(config["SESSION_COOKIE_SECURE"]),
         httponly=True,
         samesite="Lax",
