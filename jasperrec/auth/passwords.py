@@ -103,7 +103,7 @@ def _context_problem(folded: str, context_words: Iterable[str]) -> str | None:
     for word in sorted({w.casefold() for w in context_words if len(w) >= 3}, key=len, reverse=True):
         remainder = remainder.replace(word, "")
     letters = re.sub(r"[\W\d_]+", "", remainder)
-    if len(letters) < MIN_OWN_LETTERS:
+    if remainder != folded and len(letters) < MIN_OWN_LETTERS:
         return (
             "This password is made mostly of the municipality's name, facility names or your "
             "own name, which are easy to guess. Add words of your own."

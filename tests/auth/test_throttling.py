@@ -1,0 +1,107 @@
+"""Throttling: a cool-down per account, limits per client, and no raw address stored anywhere."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+from flask import Flask
+
+from jasperrec.extensions import db
+from jasperrec.extensions import limiter
+from tests import conftest
+from tests.conftest import PASSWORD
+
+ADDRESS = "203.0.113.77"
+WRONG = "not the right password"
+
+
+def attempt(client: Any, email: str, password: str = WRONG) -> Any:
+    return client.post(
+        "/auth/login",
+        data={"email": email, "password": password},
+        environ_base={"REMOTE_ADDR": ADDRESS},
+    )
+
+
+def test_ten_failures_start_a_cool_down_and_email_the_owner_once(
+    client: Any, user: Any, outbox: list[Any]
+) -> None:
+    for _ in range(9):
+        assert attempt(client, user.email).status_code == 200
+    locked = attempt(client, user.email)
+    right_password_too = attempt(client, user.email, PASSWORD)
+
+    assert locked.status_code == right_password_too.status_code == 429
+    assert b"signing in is paused" in right_password_too.data
+    assert [m["Subject"] for m in outbox] == ["Sign-in paused on your account"]
+    assert client.get("/auth/account").status_code == 302
+
+
+def test_a_successful_sign_in_resets_the_failure_count(client: Any, user: Any) -> None:
+    for _ in range(9):
+        attempt(client, user.email)
+    assert attempt(client, user.email, PASSWORD).status_code == 302
+    client.post("/auth/logout")
+
+    for _ in range(9):
+        assert attempt(client, user.email).status_code == 200
+    db.session.refresh(user)
+    assert user.locked_until is None
+
+
+def test_many_failures_from_one_client_across_accounts_get_429(
+    app: Flask, client: Any, rate_limits: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(app.config, "AUTH_CLIENT_LOGIN_LIMIT", "5 per 10 minutes")
+    answers = [attempt(client, f"person{n}@example.ca").status_code for n in range(7)]
+
+    assert answers[:5] == [200] * 5
+    assert answers[5:] == [429, 429]
+    other_client = client.post(
+        "/auth/login",
+        data={"email": "x@example.ca", "password": WRONG},
+        environ_base={"REMOTE_ADDR": "198.51.100.4"},
+    )
+    assert other_client.status_code == 200
+
+
+def test_unknown_accounts_are_throttled_like_known_ones(client: Any, rate_limits: None) -> None:
+    answers = [attempt(client, "nobody@example.ca").status_code for _ in range(11)]
+
+    assert answers[:10] == [200] * 10
+    assert answers[10] == 429
+
+
+def _limiter_keys_and_values() -> str:
+    storage = limiter.storage
+    if conftest.TEST_REDIS_URL:
+        import redis
+
+        connection = redis.Redis.from_url(conftest.TEST_REDIS_URL)
+        keys = list(connection.scan_iter("*"))
+        values = [connection.dump(k) or b"" for k in keys]
+        return repr(keys) + repr(values)
+    return repr(dict(storage.storage)) + repr(dict(storage.events)) + repr(storage.expirations)
+
+
+def _database_text() -> str:
+    chunks = []
+    for table in db.metadata.sorted_tables:
+        for row in db.session.execute(sa.select(table)):
+            chunks.append(repr(tuple(row)))
+    return "\n".join(chunks)
+
+
+def test_no_raw_address_reaches_the_database_or_the_limiter(
+    client: Any, user: Any, rate_limits: None
+) -> None:
+    for _ in range(12):
+        attempt(client, user.email)
+    attempt(client, "nobody@example.ca")
+
+    stored = _limiter_keys_and_values()
+    assert "client:" in stored or "LIMITER" in stored  # the limiter did record attempts
+    assert ADDRESS not in stored
+    assert ADDRESS not in _database_text()
