@@ -8,6 +8,7 @@ import pytest
 
 from jasperrec import create_app
 from jasperrec.config import ConfigError
+from tests.test_foundation import PRODUCTION
 
 
 def test_a_reset_link_ignores_a_forged_host_header(
@@ -37,15 +38,7 @@ def test_a_malformed_public_url_stops_start_up(url: str, tmp_path: Any) -> None:
 
 
 def test_production_needs_its_own_public_url(tmp_path: Any) -> None:
-    settings = {
-        "ENV": "production",
-        "SECRET_KEY": "k",
-        "DATABASE_URL": "sqlite://",
-        "REDIS_URL": "redis://127.0.0.1:6379/15",
-        "STRIPE_SECRET_KEY": "sk_test_x",
-        "STRIPE_WEBHOOK_SECRET": "whsec_x",
-        "INSTANCE_PATH": str(tmp_path),
-    }
+    settings = {**PRODUCTION, "PUBLIC_URL": None, "INSTANCE_PATH": str(tmp_path)}
 
     with pytest.raises(ConfigError, match="JASPERREC_PUBLIC_URL"):
         create_app(settings)

@@ -95,6 +95,19 @@ def _describe(roles: Iterable[Role], departments: Iterable[Department]) -> str:
     return f"roles: {role_text}; departments: {dept_text}"
 
 
+def _audit(actor: User, user: User, kind: AccessKind, detail: str) -> None:
+    """Record an administrator's change to a staff account; flushes only."""
+    audit.record_access(
+        actor,
+        user,
+        kind,
+        AccessPurpose.ADMINISTRATION,
+        record_type="user",
+        record_id=user.id,
+        detail=detail[:255],
+    )
+
+
 def create_staff(actor: User | None, details: NewStaff, password: str | None = None) -> User:
     """Create a staff account; without a password, email an invitation to choose one.
 
@@ -122,14 +135,11 @@ def create_staff(actor: User | None, details: NewStaff, password: str | None = N
     db.session.add(user)
     db.session.flush()
     if actor is not None:
-        audit.record_access(
+        _audit(
             actor,
             user,
             AccessKind.STAFF_ACCOUNT,
-            AccessPurpose.ADMINISTRATION,
-            record_type="user",
-            record_id=user.id,
-            detail="created; " + _describe(details.roles, departments),
+            "created; " + _describe(details.roles, departments),
         )
     db.session.commit()
     if password is None:
@@ -156,15 +166,7 @@ def change_roles(
     ]
     user.departments = departments
     after = _describe(roles, departments)
-    audit.record_access(
-        actor,
-        user,
-        AccessKind.ROLE_CHANGE,
-        AccessPurpose.ADMINISTRATION,
-        record_type="user",
-        record_id=user.id,
-        detail=f"{before} -> {after}"[:255],
-    )
+    _audit(actor, user, AccessKind.ROLE_CHANGE, f"{before} -> {after}")
     db.session.commit()
     return user
 
@@ -181,14 +183,6 @@ def set_active(actor: User, staff_id: int, active: bool) -> User:
     user.is_active = active
     if not active:
         end_user_sessions(user, "account deactivated")
-    audit.record_access(
-        actor,
-        user,
-        AccessKind.STAFF_ACCOUNT,
-        AccessPurpose.ADMINISTRATION,
-        record_type="user",
-        record_id=user.id,
-        detail="reactivated" if active else "deactivated",
-    )
+    _audit(actor, user, AccessKind.STAFF_ACCOUNT, "reactivated" if active else "deactivated")
     db.session.commit()
     return user
