@@ -7,10 +7,13 @@ from typing import Any
 
 import pyotp
 import pytest
+import sqlalchemy as sa
 from flask.testing import FlaskClient
 
 from jasperrec.auth.models import Role
+from jasperrec.auth.models import UserSession
 from jasperrec.db import utcnow
+from jasperrec.extensions import db
 from tests import factories
 from tests.conftest import PASSWORD
 
@@ -65,3 +68,11 @@ def staff_log_in(client: FlaskClient) -> Callable[..., Any]:
         return response
 
     return log_in
+
+
+def live_sessions(user: Any) -> list[UserSession]:
+    """The user's sessions that have not been ended, read fresh from the database."""
+    query = sa.select(UserSession).where(
+        UserSession.user_id == user.id, UserSession.ended_at.is_(None)
+    )
+    return list(db.session.scalars(query))
