@@ -31,7 +31,11 @@ def _create_app():  # type: ignore[no-untyped-def]
 @with_appcontext
 def seed_demo_command() -> None:
     """Add demo residents and staff (safe to run again) and print their passwords."""
-    for line in demo_data.seed():
+    try:
+        lines = list(demo_data.seed())
+    except RuntimeError as exc:
+        raise click.ClickException(str(exc)) from exc
+    for line in lines:
         click.echo(line)
 
 

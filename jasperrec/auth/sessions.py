@@ -23,6 +23,9 @@ from jasperrec.tasks import periodic_task
 from . import passwords
 from .errors import AccountLockedError
 from .errors import InvalidCredentialsError
+from .errors import WrongCodeError
+from .errors import WrongPasswordError
+from .mfa import check_second_factor
 from .models import User
 from .models import UserSession
 from .service import end_user_sessions
@@ -82,8 +85,7 @@ def authenticate(email: str, password: str) -> User:
     user = db.session.get(User, found.id) if found else None
     if user is None or not user.is_active:
         raise InvalidCredentialsError()
-    if user.locked_until is not None and user.locked_until > now:
-        raise AccountLockedError(user.locked_until)
+    ensure_not_locked(user, now)
     if not valid:
         record_failure(user)
         raise InvalidCredentialsError()
@@ -91,6 +93,35 @@ def authenticate(email: str, password: str) -> User:
         user.password_hash = passwords.hash_password(password)
         db.session.commit()
     return user
+
+
+def ensure_not_locked(user: User, now: dt.datetime | None = None) -> None:
+    """Refuse every sign-in step, password or code, while the account cools down.
+
+    :raises AccountLockedError:
+    """
+    if user.locked_until is not None and user.locked_until > (now or utcnow()):
+        raise AccountLockedError(user.locked_until)
+
+
+def reauthenticate(user: User, record: UserSession, password: str, code: str) -> None:
+    """Let someone prove again who they are before a sensitive action; failures count.
+
+    :raises AccountLockedError:
+    :raises WrongPasswordError:
+    :raises WrongCodeError:
+    """
+    ensure_not_locked(user)
+    if not passwords.verify_password(user.password_hash, password):
+        record_failure(user)
+        raise WrongPasswordError("Your password is not correct.")
+    if user.is_mfa_enabled:
+        try:
+            check_second_factor(user, code)
+        except WrongCodeError:
+            record_failure(user)
+            raise
+    mark_reauthenticated(record)
 
 
 def sign_in(user: User, *, remember: bool, user_agent: str) -> SignIn:

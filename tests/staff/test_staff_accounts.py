@@ -242,3 +242,18 @@ def test_demo_codes_exist_only_in_demo_mode(
     monkeypatch.setitem(app.config, "IS_DEMO", False)
     refused = runner.invoke(demo_code_command, ["jordan.agent@example.ca"])
     assert refused.exit_code != 0
+
+
+def test_seeding_demo_data_outside_demo_mode_is_a_one_line_refusal(
+    app: Flask, runner: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from jasperrec.cli import seed_demo_command
+
+    monkeypatch.setitem(app.config, "IS_DEMO", False)
+
+    result = runner.invoke(seed_demo_command)
+
+    assert result.exit_code != 0
+    assert "Error: Demo data is only for demo mode" in result.output
+    assert "Traceback" not in result.output
+    assert db.session.scalar(sa.select(User)) is None

@@ -203,3 +203,51 @@ def test_a_staff_cookie_replayed_from_another_browser_ends_the_session(
 
     assert thief.get("/staff/", headers={"User-Agent": firefox}).status_code == 302
     assert client.get("/staff/", headers={"User-Agent": chrome}).status_code == 302
+
+
+def test_a_locked_account_cannot_finish_signing_in_with_a_correct_code(
+    client: Any, make_staff: Any
+) -> None:
+    agent = make_staff(Role.HELPDESK_AGENT)
+    client.post("/auth/login", data={"email": agent.email, "password": PASSWORD})
+    for _ in range(10):
+        client.post("/auth/two-step", data={"code": "000000"})
+    db.session.refresh(agent)
+
+    response = client.post("/auth/two-step", data={"code": totp_code(agent)})
+
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith("/auth/login")
+    assert client.get("/staff/").status_code == 302
+
+
+def test_a_locked_account_is_refused_at_the_code_step_even_from_a_fresh_password_step(
+    app: Flask, client: Any, make_staff: Any
+) -> None:
+    agent = make_staff(Role.HELPDESK_AGENT)
+    client.post("/auth/login", data={"email": agent.email, "password": PASSWORD})
+    agent.locked_until = utcnow() + dt.timedelta(minutes=15)
+    db.session.commit()
+
+    response = client.post("/auth/two-step", data={"code": totp_code(agent)})
+
+    assert response.status_code == 429
+    assert client.get("/staff/").status_code == 302
+
+
+def test_wrong_passwords_when_confirming_identity_count_and_end_the_session(
+    client: Any, make_staff: Any, staff_log_in: Any, outbox: list[Any]
+) -> None:
+    agent = make_staff(Role.HELPDESK_AGENT)
+    staff_log_in(agent)
+    answers = [
+        client.post("/auth/reauthenticate", data={"password": "a wrong guess here"}).status_code
+        for _ in range(10)
+    ]
+
+    assert answers[:9] == [200] * 9
+    assert answers[9] == 429
+    db.session.refresh(agent)
+    assert agent.locked_until is not None
+    assert client.get("/staff/").status_code == 302
+    assert [m["Subject"] for m in outbox] == ["Sign-in paused on your account"]

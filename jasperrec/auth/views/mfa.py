@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import abort
 from flask import flash
+from flask import make_response
 from flask import redirect
 from flask import render_template
 from flask import request
@@ -25,6 +26,7 @@ from ..errors import WrongPasswordError
 from ..forms import CodeForm
 from ..forms import PasswordOnlyForm
 from ..forms import ReauthenticateForm
+from ..models import User
 from ..passwords import verify_password
 from . import bp
 from .signin import safe_next
@@ -43,7 +45,10 @@ def second_factor() -> ResponseReturnValue:
     form = CodeForm()
     if form.validate_on_submit():
         try:
+            sessions.ensure_not_locked(user)
             mfa.check_second_factor(user, form.code.data)
+        except AccountLockedError as exc:
+            return _locked(exc)
         except WrongCodeError as exc:
             return _wrong_code(user, form, exc)
         result = sessions.sign_in(user, remember=remember, user_agent=request.user_agent.string)
@@ -51,11 +56,17 @@ def second_factor() -> ResponseReturnValue:
     return render_template("auth/second_factor.html", form=form)
 
 
-def _wrong_code(user: object, form: CodeForm, error: WrongCodeError) -> ResponseReturnValue:
+def _locked(error: AccountLockedError) -> ResponseReturnValue:
+    """Show the cool-down and forget the half-finished sign-in, so it cannot be completed."""
+    session.pop(cookies.PENDING_KEY, None)
+    return render_template("auth/locked.html", until=error.until), 429
+
+
+def _wrong_code(user: User, form: CodeForm, error: WrongCodeError) -> ResponseReturnValue:
     try:
-        sessions.record_failure(user)  # type: ignore[arg-type]
+        sessions.record_failure(user)
     except AccountLockedError as exc:
-        return render_template("auth/locked.html", until=exc.until), 429
+        return _locked(exc)
     form.code.errors.append(str(error))
     return render_template("auth/second_factor.html", form=form)
 
@@ -116,24 +127,21 @@ def disable_mfa() -> ResponseReturnValue:
 
 
 @bp.route("/reauthenticate", methods=["GET", "POST"])
+@limiter.limit("10 per 5 minutes", methods=["POST"])
 @login_required
 def reauthenticate() -> ResponseReturnValue:
     form = ReauthenticateForm()
     record = cookies.current_session()
     if form.validate_on_submit() and record is not None:
-        if not verify_password(current_user.password_hash, form.password.data):
-            form.password.errors.append("Your password is not correct.")
-        elif current_user.is_mfa_enabled and not _code_ok(form.code.data or ""):
+        try:
+            sessions.reauthenticate(current_user, record, form.password.data, form.code.data or "")
+        except AccountLockedError as exc:
+            locked = make_response(render_template("auth/locked.html", until=exc.until), 429)
+            return cookies.stop_session(locked, "account locked")
+        except WrongPasswordError as exc:
+            form.password.errors.append(str(exc))
+        except WrongCodeError:
             form.code.errors.append("That code is not right, or it was already used.")
         else:
-            sessions.mark_reauthenticated(record)
             return redirect(safe_next())
     return render_template("auth/reauthenticate.html", form=form)
-
-
-def _code_ok(code: str) -> bool:
-    try:
-        mfa.check_second_factor(current_user, code)
-    except WrongCodeError:
-        return False
-    return True
