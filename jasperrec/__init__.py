@@ -13,10 +13,12 @@ from . import config
 from . import errors
 from . import extensions
 from . import headers
+from . import helpdesk
 from . import mail
 from . import pages
 from . import privacy
 from . import staff
+from . import store
 from . import tasks
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -45,7 +47,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     tasks.init_app(app)
     mail.init_app(app)
     headers.init_app(app)
-    for feature in (pages, auth, staff, privacy):
+    for feature in (pages, auth, staff, helpdesk, store, privacy):
         if hasattr(feature, "init_app"):
             feature.init_app(app)
         app.register_blueprint(feature.bp)

@@ -46,8 +46,13 @@ class ServiceRequest(db.Model):  # type: ignore[name-defined,misc]
     assignee_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"), index=True)
     channel: Mapped[Channel]
     subject: Mapped[str] = mapped_column(sa.String(200))
+    # Topic key from HELPDESK_TOPICS; it chose the department. None for staff-entered calls.
+    topic: Mapped[str | None] = mapped_column(sa.String(40))
+    description: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
     status: Mapped[RequestStatus] = mapped_column(default=RequestStatus.NEW)
     created_at: Mapped[created_at]
+    # The published service standard's deadline, fixed when the request arrives.
+    due_at: Mapped[dt.datetime | None]
     closed_at: Mapped[dt.datetime | None]
 
     customer: Mapped[User] = relationship(foreign_keys=[customer_id])
