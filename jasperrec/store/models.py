@@ -1,0 +1,254 @@
+"""The catalogue (programs and products), carts, orders and program registrations."""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped
+from sqlalchemy.orm import mapped_column
+from sqlalchemy.orm import relationship
+
+from jasperrec.auth.models import HouseholdMember
+from jasperrec.auth.models import User
+from jasperrec.db import created_at
+from jasperrec.db import intpk
+from jasperrec.db import money_cents
+from jasperrec.db import str_100
+from jasperrec.extensions import db
+
+WEEKDAYS = ("Mondays", "Tuesdays", "Wednesdays", "Thursdays", "Fridays", "Saturdays", "Sundays")
+
+
+class ProgramCategory(enum.StrEnum):
+    """The sections of the program guide."""
+
+    AQUATICS = "aquatics"
+    CAMPS = "day camps"
+    FITNESS = "fitness"
+    SKATING = "skating"
+    ARTS = "arts and culture"
+
+
+class ProductKind(enum.StrEnum):
+    """What a product grants."""
+
+    PASS = "pass"
+    MEMBERSHIP = "membership"
+    DROP_IN = "drop-in visits"
+    GIFT_CARD = "gift card"
+
+
+class OrderStatus(enum.StrEnum):
+    """Where an order stands with the payment processor."""
+
+    PENDING = "awaiting payment"
+    PAID = "paid"
+    CANCELLED = "cancelled"
+    EXPIRED = "expired"
+
+
+class RegistrationStatus(enum.StrEnum):
+    """Whether a space in a program is held during payment, confirmed, or given up."""
+
+    HELD = "held"
+    CONFIRMED = "confirmed"
+    CANCELLED = "cancelled"
+
+
+class Program(db.Model):  # type: ignore[name-defined,misc]
+    """A program with a fixed schedule and a number of spaces: a swim level, a camp week."""
+
+    __tablename__ = "programs"
+    __table_args__ = (
+        sa.CheckConstraint("price_cents >= 0", name="price_not_negative"),
+        sa.CheckConstraint("capacity > 0", name="capacity_positive"),
+        sa.CheckConstraint("ends_on >= starts_on", name="ends_after_start"),
+    )
+
+    id: Mapped[intpk]
+    slug: Mapped[str] = mapped_column(sa.String(80), unique=True)
+    name: Mapped[str_100]
+    category: Mapped[ProgramCategory] = mapped_column(index=True)
+    summary: Mapped[str] = mapped_column(sa.String(200))
+    description: Mapped[str] = mapped_column(sa.Text)
+    facility: Mapped[str_100]
+    # Ages in whole years on the first day; None means no limit on that side.
+    min_age: Mapped[int | None]
+    max_age: Mapped[int | None]
+    starts_on: Mapped[dt.date]
+    ends_on: Mapped[dt.date]
+    # ISO weekday numbers (1 = Monday) the program meets on, e.g. "24" for Tue and Thu.
+    weekdays: Mapped[str] = mapped_column(sa.String(7))
+    # Wall-clock times in the municipality's time zone, as the program guide prints them.
+    start_time: Mapped[dt.time]
+    end_time: Mapped[dt.time]
+    price_cents: Mapped[money_cents]
+    capacity: Mapped[int]
+    # Recreational programs for children under 15 are GST-exempt when a municipality runs them.
+    is_taxable: Mapped[bool] = mapped_column(default=True)
+    is_published: Mapped[bool] = mapped_column(default=True, server_default=sa.true())
+    created_at: Mapped[created_at]
+
+    @property
+    def meeting_days(self) -> list[str]:
+        """The days the program meets, as words."""
+        return [WEEKDAYS[int(day) - 1] for day in self.weekdays]
+
+    @property
+    def age_range(self) -> str:
+        """The ages the program is for, as the guide prints them."""
+        if self.min_age is None and self.max_age is None:
+            return "All ages"
+        if self.max_age is None:
+            return f"{self.min_age} years and older"
+        if self.min_age is None:
+            return f"Up to {self.max_age} years"
+        return f"{self.min_age} to {self.max_age} years"
+
+
+class Product(db.Model):  # type: ignore[name-defined,misc]
+    """Something sold off the shelf: a pass, a membership, a pack of visits, a gift card."""
+
+    __tablename__ = "products"
+    __table_args__ = (sa.CheckConstraint("price_cents > 0", name="price_positive"),)
+
+    id: Mapped[intpk]
+    slug: Mapped[str] = mapped_column(sa.String(80), unique=True)
+    name: Mapped[str_100]
+    kind: Mapped[ProductKind] = mapped_column(index=True)
+    summary: Mapped[str] = mapped_column(sa.String(200))
+    description: Mapped[str] = mapped_column(sa.Text)
+    price_cents: Mapped[money_cents]
+    # How long a pass or membership lasts from purchase, and how many visits a pack holds.
+    valid_days: Mapped[int | None]
+    visits: Mapped[int | None]
+    # Gift cards are not taxed when sold; GST applies when they are spent.
+    is_taxable: Mapped[bool] = mapped_column(default=True)
+    is_published: Mapped[bool] = mapped_column(default=True, server_default=sa.true())
+    created_at: Mapped[created_at]
+
+
+class CartItem(db.Model):  # type: ignore[name-defined,misc]
+    """One line in a resident's cart: a program for one participant, or some products."""
+
+    __tablename__ = "cart_items"
+    __table_args__ = (
+        sa.CheckConstraint(
+            "(program_id IS NULL) <> (product_id IS NULL)", name="program_or_product"
+        ),
+        sa.CheckConstraint("quantity BETWEEN 1 AND 10", name="quantity_in_range"),
+    )
+
+    id: Mapped[intpk]
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    program_id: Mapped[int | None] = mapped_column(sa.ForeignKey("programs.id", ondelete="CASCADE"))
+    product_id: Mapped[int | None] = mapped_column(sa.ForeignKey("products.id", ondelete="CASCADE"))
+    # Who takes the program: a household member, or the account holder when None.
+    household_member_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("household_members.id", ondelete="CASCADE")
+    )
+    quantity: Mapped[int] = mapped_column(default=1)
+    created_at: Mapped[created_at]
+
+    program: Mapped[Program | None] = relationship()
+    product: Mapped[Product | None] = relationship()
+    household_member: Mapped[HouseholdMember | None] = relationship()
+
+
+class Order(db.Model):  # type: ignore[name-defined,misc]
+    """What a resident bought in one checkout, with the totals charged."""
+
+    __tablename__ = "orders"
+
+    id: Mapped[intpk]
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    status: Mapped[OrderStatus] = mapped_column(default=OrderStatus.PENDING, index=True)
+    currency: Mapped[str] = mapped_column(sa.String(3))
+    subtotal_cents: Mapped[money_cents]
+    gst_cents: Mapped[money_cents]
+    total_cents: Mapped[money_cents]
+    checkout_session_id: Mapped[str | None] = mapped_column(  # Stripe Checkout Session id
+        sa.String(255), unique=True
+    )
+    payment_intent_id: Mapped[str | None] = mapped_column(sa.String(255))  # Stripe PaymentIntent
+    created_at: Mapped[created_at]
+    # Held spaces are released and the order expires if payment has not finished by then.
+    expires_at: Mapped[dt.datetime]
+    paid_at: Mapped[dt.datetime | None]
+    closed_at: Mapped[dt.datetime | None]
+
+    user: Mapped[User] = relationship()
+    lines: Mapped[list[OrderLine]] = relationship(
+        back_populates="order", cascade="all, delete-orphan", order_by="OrderLine.id"
+    )
+
+    @property
+    def reference(self) -> str:
+        """The number residents and staff quote for this order."""
+        return f"JR-{self.id:06d}"
+
+    @property
+    def is_pending(self) -> bool:
+        """Tell whether the order still waits for payment."""
+        return self.status is OrderStatus.PENDING
+
+
+class OrderLine(db.Model):  # type: ignore[name-defined,misc]
+    """One item of an order, with its description and prices as they were when bought."""
+
+    __tablename__ = "order_lines"
+
+    id: Mapped[intpk]
+    order_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("orders.id", ondelete="CASCADE"), index=True
+    )
+    program_id: Mapped[int | None] = mapped_column(sa.ForeignKey("programs.id"), index=True)
+    product_id: Mapped[int | None] = mapped_column(sa.ForeignKey("products.id"))
+    description: Mapped[str] = mapped_column(sa.String(200))
+    participant_name: Mapped[str | None] = mapped_column(sa.String(201))
+    quantity: Mapped[int]
+    unit_price_cents: Mapped[money_cents]
+    gst_cents: Mapped[money_cents]
+
+    order: Mapped[Order] = relationship(back_populates="lines")
+    registration: Mapped[Registration | None] = relationship(back_populates="order_line")
+
+    @property
+    def subtotal_cents(self) -> int:
+        """The line's price before tax."""
+        return self.unit_price_cents * self.quantity
+
+
+class Registration(db.Model):  # type: ignore[name-defined,misc]
+    """One participant's space in one program, held while paying and confirmed once paid."""
+
+    __tablename__ = "registrations"
+
+    id: Mapped[intpk]
+    program_id: Mapped[int] = mapped_column(sa.ForeignKey("programs.id"), index=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    household_member_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("household_members.id", ondelete="SET NULL")
+    )
+    order_line_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("order_lines.id", ondelete="CASCADE"), unique=True
+    )
+    status: Mapped[RegistrationStatus] = mapped_column(default=RegistrationStatus.HELD)
+    created_at: Mapped[created_at]
+
+    program: Mapped[Program] = relationship()
+    household_member: Mapped[HouseholdMember | None] = relationship()
+    order_line: Mapped[OrderLine] = relationship(back_populates="registration")
+
+
+class ProcessedEvent(db.Model):  # type: ignore[name-defined,misc]
+    """A payment-processor event already handled; processors deliver events more than once."""
+
+    __tablename__ = "processed_events"
+
+    id: Mapped[intpk]
+    event_id: Mapped[str] = mapped_column(sa.String(255), unique=True)  # Stripe Event id
+    event_type: Mapped[str] = mapped_column(sa.String(100))
+    processed_at: Mapped[created_at]
