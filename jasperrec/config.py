@@ -67,6 +67,27 @@ DEFAULTS: dict[str, Any] = {
     "AUTH_ARGON2_TIME_COST": 2,
     "AUTH_ARGON2_MEMORY_KIB": 65_536,
     "AUTH_ARGON2_PARALLELISM": 1,
+    # Helpdesk
+    # Topic key: what the resident picks, and the department whose queue receives it.
+    "HELPDESK_TOPICS": {
+        "programs": {"label": "Programs and registration", "department": "Recreation Programs"},
+        "payments": {
+            "label": "Passes, memberships, payments and refunds",
+            "department": "Finance",
+        },
+        "facilities": {"label": "Facilities and bookings", "department": "Facilities"},
+        "account": {"label": "My account and signing in", "department": "Customer Service"},
+        "privacy": {
+            "label": "My personal information and privacy",
+            "department": "Legislative Services",
+        },
+        "other": {"label": "Something else", "department": "Customer Service"},
+    },
+    # Local opening hours; a request after closing counts from the next business day.
+    "HELPDESK_BUSINESS_HOURS": ["08:30", "16:30"],
+    # Extra days the offices are closed (ISO dates), on top of the statutory holidays.
+    "HELPDESK_CLOSURE_DATES": [],
+    "HELPDESK_REQUEST_LIMIT": "10 per hour",
     # Access-log analytics; only the privacy officer sees these on the review page.
     "PRIVACY_BUSINESS_HOURS": [7, 19],
     "PRIVACY_FLAG_OUTSIDE_SCOPE_RESIDENTS": 3,

@@ -14,6 +14,7 @@ from jasperrec.auth.models import Department
 from jasperrec.auth.models import User
 from jasperrec.db import created_at
 from jasperrec.db import intpk
+from jasperrec.db import utcnow
 from jasperrec.extensions import db
 
 
@@ -63,3 +64,12 @@ class ServiceRequest(db.Model):  # type: ignore[name-defined,misc]
     def is_open(self) -> bool:
         """Tell whether the request is still being worked on."""
         return self.status is not RequestStatus.CLOSED
+
+    @property
+    def is_overdue(self) -> bool:
+        """Tell whether we still owe the resident an answer past the answer-by time.
+
+        While we wait on the customer, the delay is not ours.
+        """
+        waiting_on_us = self.status in (RequestStatus.NEW, RequestStatus.OPEN)
+        return waiting_on_us and self.due_at is not None and self.due_at < utcnow()

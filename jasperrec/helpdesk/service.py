@@ -1,16 +1,95 @@
-"""Helpdesk queries the staff console needs: queues, and the requests that justify access."""
+"""Helpdesk use cases: residents' requests, and the queues the staff console reads."""
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 
 import sqlalchemy as sa
+from flask import current_app
 
+from jasperrec.auth.models import Department
 from jasperrec.auth.models import User
+from jasperrec.db import utcnow
+from jasperrec.errors import NotFoundError
 from jasperrec.extensions import db
+from jasperrec.mail import send_mail
 
+from . import standards
+from .errors import UnknownTopicError
+from .models import Channel
 from .models import RequestStatus
 from .models import ServiceRequest
+
+
+@dataclasses.dataclass(frozen=True)
+class RequestDetails:
+    """What a resident writes when asking for help."""
+
+    topic: str
+    subject: str
+    description: str
+
+
+def topic_choices() -> list[tuple[str, str]]:
+    """Return the topics a resident may pick from, as (key, label) pairs."""
+    return [(key, t["label"]) for key, t in current_app.config["HELPDESK_TOPICS"].items()]
+
+
+def _department_for(topic: str) -> Department:
+    # staff imports this module for its queues, so importing staff at load time would be a
+    # cycle; ensure_department is the one place departments are created.
+    from jasperrec.staff.accounts import ensure_department
+
+    topics = current_app.config["HELPDESK_TOPICS"]
+    if topic not in topics:
+        raise UnknownTopicError(f"We do not handle the topic {topic!r}.")
+    return ensure_department(topics[topic]["department"])
+
+
+def open_request(customer: User, details: RequestDetails) -> ServiceRequest:
+    """File a resident's web request with the topic's department and confirm it by email.
+
+    :raises UnknownTopicError:
+    """
+    received = utcnow()
+    service_request = ServiceRequest(
+        customer_id=customer.id,
+        department=_department_for(details.topic),
+        channel=Channel.WEB,
+        topic=details.topic,
+        subject=details.subject.strip(),
+        description=details.description.strip(),
+        status=RequestStatus.NEW,
+        created_at=received,
+        due_at=standards.due_at(received, Channel.WEB),
+    )
+    db.session.add(service_request)
+    db.session.commit()
+    send_mail(customer.email, "helpdesk/request_received", service_request=service_request)
+    return service_request
+
+
+def list_requests_for(customer: User) -> Sequence[ServiceRequest]:
+    """Return the resident's own requests: open ones first, newest first within each."""
+    closed_last = sa.case((ServiceRequest.status == RequestStatus.CLOSED, 1), else_=0)
+    query = (
+        sa.select(ServiceRequest)
+        .where(ServiceRequest.customer_id == customer.id)
+        .order_by(closed_last, ServiceRequest.created_at.desc(), ServiceRequest.id.desc())
+    )
+    return db.session.scalars(query).all()
+
+
+def get_request_for(customer: User, request_id: int) -> ServiceRequest:
+    """Return one of the resident's own requests.
+
+    :raises NotFoundError: also for another resident's request, so none can be probed for.
+    """
+    service_request = db.session.get(ServiceRequest, request_id)
+    if service_request is None or service_request.customer_id != customer.id:
+        raise NotFoundError()
+    return service_request
 
 
 def _in_scope_of(staff: User) -> sa.ColumnElement[bool]:

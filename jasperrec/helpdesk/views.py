@@ -3,5 +3,66 @@
 from __future__ import annotations
 
 from flask import Blueprint
+from flask import current_app
+from flask import flash
+from flask import redirect
+from flask import render_template
+from flask import url_for
+from flask.typing import ResponseReturnValue
+from flask_login import current_user
+from flask_login import login_required
+
+from jasperrec.extensions import client_key
+from jasperrec.extensions import limiter
+from jasperrec.pages.views import local_time
+
+from . import service
+from .forms import NewRequestForm
 
 bp = Blueprint("helpdesk", __name__, url_prefix="/helpdesk")
+
+
+def _limit(name: str) -> str:
+    return str(current_app.config[name])
+
+
+def _resident_key() -> str:
+    """Count a signed-in resident's submissions wherever they come from."""
+    if current_user.is_authenticated:
+        return f"user:{current_user.id}"
+    return client_key()
+
+
+@bp.route("/")
+def index() -> ResponseReturnValue:
+    requests = service.list_requests_for(current_user) if current_user.is_authenticated else None
+    return render_template("helpdesk/index.html", requests=requests)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@limiter.limit(
+    lambda: _limit("HELPDESK_REQUEST_LIMIT"),
+    methods=["POST"],
+    key_func=_resident_key,
+    scope="helpdesk-request",
+)
+@login_required
+def new_request() -> ResponseReturnValue:
+    form = NewRequestForm(topics=service.topic_choices())
+    if form.validate_on_submit():
+        details = service.RequestDetails(form.topic.data, form.subject.data, form.description.data)
+        opened = service.open_request(current_user, details)
+        flash(
+            f"Thank you. Your request is Request #{opened.id}; {opened.department.name} will "
+            f"answer by {local_time(opened.due_at)}.",
+            "success",
+        )
+        return redirect(url_for("helpdesk.service_request", request_id=opened.id))
+    return render_template("helpdesk/new_request.html", form=form)
+
+
+@bp.route("/requests/<int:request_id>")
+@login_required
+def service_request(request_id: int) -> ResponseReturnValue:
+    found = service.get_request_for(current_user, request_id)
+    return render_template("helpdesk/service_request.html", service_request=found)

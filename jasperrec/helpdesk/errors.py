@@ -1,0 +1,13 @@
+"""Helpdesk errors a view turns into a message for the resident or staff member."""
+
+from __future__ import annotations
+
+from jasperrec.errors import JasperrecError
+
+
+class UnknownTopicError(JasperrecError):
+    """The topic is not one the helpdesk routes."""
+
+
+class RequestClosedError(JasperrecError):
+    """The request is closed, so nothing more can be added to it."""

@@ -1,0 +1,55 @@
+"""Helpdesk forms: syntax checks only; routing and deadlines live in the service."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_wtf import FlaskForm
+from wtforms import SelectField
+from wtforms import StringField
+from wtforms import TextAreaField
+from wtforms.validators import DataRequired
+from wtforms.validators import Length
+
+SUBJECT_MAX = 200
+DESCRIPTION_MAX = 5000
+MESSAGE_MAX = 5000
+
+
+class NewRequestForm(FlaskForm):
+    """Ask the municipality a question or report a problem."""
+
+    topic = SelectField("What is it about?", validators=[DataRequired("Choose a topic.")])
+    subject = StringField(
+        "Subject",
+        validators=[
+            DataRequired("Give your request a short subject."),
+            Length(max=SUBJECT_MAX, message=f"Keep the subject to {SUBJECT_MAX} characters."),
+        ],
+    )
+    description = TextAreaField(
+        "How can we help?",
+        validators=[
+            DataRequired("Tell us what you need."),
+            Length(
+                max=DESCRIPTION_MAX,
+                message=f"Keep the description to {DESCRIPTION_MAX} characters.",
+            ),
+        ],
+    )
+
+    def __init__(self, *args: Any, topics: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.topic.choices = [("", "Choose a topic"), *topics]
+
+
+class MessageForm(FlaskForm):
+    """Add a message to a request's conversation."""
+
+    body = TextAreaField(
+        "Your message",
+        validators=[
+            DataRequired("Write a message first."),
+            Length(max=MESSAGE_MAX, message=f"Keep the message to {MESSAGE_MAX} characters."),
+        ],
+    )

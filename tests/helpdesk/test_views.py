@@ -1,0 +1,210 @@
+"""The resident's helpdesk pages: status codes, redirects, messages and privacy."""
+
+from __future__ import annotations
+
+import datetime as dt
+from email.message import EmailMessage
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+from flask import Flask
+
+from jasperrec.db import utcnow
+from jasperrec.extensions import db
+from jasperrec.helpdesk.models import RequestStatus
+from jasperrec.helpdesk.models import ServiceRequest
+from tests import factories
+
+FORM = {
+    "topic": "facilities",
+    "subject": "Arena bench is broken",
+    "description": "The third bench in the arena's change room wobbles.",
+}
+
+
+def stored_requests() -> list[ServiceRequest]:
+    return list(db.session.scalars(sa.select(ServiceRequest)))
+
+
+def test_index_shows_contact_details_and_standards_to_anyone(client: Any, app: Flask) -> None:
+    response = client.get("/helpdesk/")
+
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert app.config["MUNICIPALITY_PHONE"] in page
+    assert app.config["MUNICIPALITY_EMAIL"] in page
+    assert "within 3 business days" in page
+    assert "within 2 business days" in page
+    assert "/helpdesk/new" in page
+    assert "Sign in</a> or" in page
+    assert "My requests" in page
+    assert "no-store" not in response.headers.get("Cache-Control", "")
+
+
+def test_helpdesk_appears_in_the_main_navigation(client: Any) -> None:
+    page = client.get("/").get_data(as_text=True)
+
+    assert 'href="/helpdesk/"' in page
+
+
+def test_index_lists_the_residents_own_requests_open_first_and_flags_past_due(
+    client: Any, log_in: Any, resident: Any
+) -> None:
+    now = utcnow()
+    factories.ServiceRequestFactory(
+        customer=resident, subject="Closed one", status=RequestStatus.CLOSED, closed_at=now
+    )
+    late = factories.ServiceRequestFactory(
+        customer=resident, subject="Late one", due_at=now - dt.timedelta(hours=2)
+    )
+    factories.ServiceRequestFactory(subject="Someone else's")
+    log_in(resident)
+
+    response = client.get("/helpdesk/")
+
+    page = response.get_data(as_text=True)
+    assert response.headers["Cache-Control"] == "no-store"
+    assert f"Request #{late.id}" in page
+    assert page.index("Late one") < page.index("Closed one")
+    assert "Past due" in page
+    assert "Someone else&#39;s" not in page
+    assert "Sign in</a> or" not in page
+
+
+def test_new_request_needs_sign_in(client: Any) -> None:
+    response = client.get("/helpdesk/new")
+
+    assert response.status_code == 302
+    assert "/auth/login" in response.headers["Location"]
+
+
+def test_new_request_form_offers_the_topics(client: Any, log_in: Any, resident: Any) -> None:
+    log_in(resident)
+
+    page = client.get("/helpdesk/new").get_data(as_text=True)
+
+    assert '<label for="topic">' in page
+    assert "Passes, memberships, payments and refunds" in page
+    assert 'maxlength="200"' in page
+
+
+def test_new_request_files_it_and_redirects_with_reference_and_due_date(
+    app: Flask, client: Any, log_in: Any, resident: Any, outbox: list[EmailMessage]
+) -> None:
+    log_in(resident)
+
+    response = client.post("/helpdesk/new", data=FORM)
+
+    [opened] = stored_requests()
+    assert response.status_code == 302
+    assert response.headers["Location"] == f"/helpdesk/requests/{opened.id}"
+    assert opened.department.name == "Facilities"
+    assert len(outbox) == 1
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    due = app.jinja_env.filters["local_time"](opened.due_at)
+    assert f"Your request is Request #{opened.id}; Facilities will answer by {due}." in page
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("topic", "", "Choose a topic."),
+        ("topic", "parking", "Not a valid choice"),
+        ("subject", "", "Give your request a short subject."),
+        ("subject", "x" * 201, "Keep the subject to 200 characters."),
+        ("description", "  ", "Tell us what you need."),
+        ("description", "x" * 5001, "Keep the description to 5000 characters."),
+    ],
+)
+def test_new_request_with_bad_input_shows_the_message_and_writes_nothing(
+    client: Any,
+    log_in: Any,
+    resident: Any,
+    outbox: list[EmailMessage],
+    field: str,
+    value: str,
+    message: str,
+) -> None:
+    log_in(resident)
+
+    response = client.post("/helpdesk/new", data={**FORM, field: value})
+
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert f'id="{field}-error"' in page
+    assert message in page
+    assert stored_requests() == []
+    assert outbox == []
+
+
+def test_new_request_is_rate_limited(
+    app: Flask,
+    client: Any,
+    log_in: Any,
+    resident: Any,
+    rate_limits: None,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setitem(app.config, "HELPDESK_REQUEST_LIMIT", "2 per hour")
+    log_in(resident)
+
+    statuses = [client.post("/helpdesk/new", data=FORM).status_code for _ in range(3)]
+
+    assert statuses == [302, 302, 429]
+    assert len(stored_requests()) == 2
+
+
+def test_request_page_shows_the_residents_own_request(
+    app: Flask, client: Any, log_in: Any, resident: Any
+) -> None:
+    request = factories.ServiceRequestFactory(
+        customer=resident,
+        subject="Lost membership card",
+        description="I lost it at the pool.",
+        due_at=utcnow() + dt.timedelta(days=2),
+    )
+    log_in(resident)
+
+    response = client.get(f"/helpdesk/requests/{request.id}")
+
+    assert response.status_code == 200
+    assert response.headers["Cache-Control"] == "no-store"
+    page = response.get_data(as_text=True)
+    assert f"Request #{request.id}: Lost membership card" in page
+    assert "I lost it at the pool." in page
+    assert request.department.name in page
+    assert app.jinja_env.filters["local_time"](request.due_at) in page
+    assert "past our answer-by date" not in page
+
+
+def test_request_page_says_when_we_are_past_due(client: Any, log_in: Any, resident: Any) -> None:
+    request = factories.ServiceRequestFactory(
+        customer=resident, due_at=utcnow() - dt.timedelta(minutes=5)
+    )
+    log_in(resident)
+
+    page = client.get(f"/helpdesk/requests/{request.id}").get_data(as_text=True)
+
+    assert "past our answer-by date" in page
+
+
+def test_request_page_is_404_for_someone_elses_request(
+    client: Any, log_in: Any, resident: Any
+) -> None:
+    theirs = factories.ServiceRequestFactory(subject="Private matter")
+    log_in(resident)
+
+    response = client.get(f"/helpdesk/requests/{theirs.id}")
+
+    assert response.status_code == 404
+    assert b"Private matter" not in response.data
+
+
+def test_request_page_needs_sign_in(client: Any) -> None:
+    request = factories.ServiceRequestFactory()
+
+    response = client.get(f"/helpdesk/requests/{request.id}")
+
+    assert response.status_code == 302
+    assert "/auth/login" in response.headers["Location"]
