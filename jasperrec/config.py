@@ -88,6 +88,18 @@ DEFAULTS: dict[str, Any] = {
     # Extra days the offices are closed (ISO dates), on top of the statutory holidays.
     "HELPDESK_CLOSURE_DATES": [],
     "HELPDESK_REQUEST_LIMIT": "10 per hour",
+    "HELPDESK_MESSAGE_LIMIT": "30 per hour",
+    # Store. Prices are in integer cents of this currency; GST is the federal 5 %.
+    "STORE_CURRENCY": "CAD",
+    "STORE_GST_RATE_PERCENT": 5,
+    # A checkout holds program spaces this long (Stripe Checkout allows 30 min to 24 h).
+    "STORE_HOLD_MINUTES": 30,
+    "STORE_CART_MAX_LINES": 10,
+    "STORE_CHECKOUT_LIMIT": "20 per hour",
+    # Store: payments
+    # "stripe" takes real payments; "fake" simulates them for tests and the demo. None picks
+    # stripe in production and fake elsewhere.
+    "STORE_PAYMENT_BACKEND": None,
     # Access-log analytics; only the privacy officer sees these on the review page.
     "PRIVACY_BUSINESS_HOURS": [7, 19],
     "PRIVACY_FLAG_OUTSIDE_SCOPE_RESIDENTS": 3,

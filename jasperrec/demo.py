@@ -1,4 +1,4 @@
-"""Demo data for the one-command demo: residents with households, and staff."""
+"""Demo data for the one-command demo: residents with households, staff, the catalogue."""
 
 from __future__ import annotations
 
@@ -25,6 +25,9 @@ from .extensions import db
 from .helpdesk.models import Channel
 from .helpdesk.models import ServiceRequest
 from .staff.accounts import ensure_department
+from .store.demo import PRODUCTS
+from .store.demo import PROGRAMS
+from .store.demo import ensure_demo_catalogue
 
 Member = tuple[str, str, dt.date, Relation, str | None]
 RESIDENTS: tuple[tuple[str, str, str, list[Member]], ...] = (
@@ -114,6 +117,8 @@ def seed() -> Iterator[str]:
     for email, first, last, role, department in STAFF:
         _ensure_staff(email, first, last, role, ensure_department(department))
         yield f"  {email} / {demo_password(email)} / {role.value} / key {demo_totp_secret(email)}"
+    added = ensure_demo_catalogue()
+    yield f"Demo catalogue: {len(PROGRAMS)} programs and {len(PRODUCTS)} products ({added} new)."
     ensure_department("Facilities")
     for email, department, channel, subject in REQUESTS:
         _ensure_request(email, ensure_department(department), channel, subject)

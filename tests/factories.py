@@ -20,6 +20,13 @@ from jasperrec.helpdesk.models import Channel
 from jasperrec.helpdesk.models import ServiceRequest
 from jasperrec.staff.models import BreakGlassGrant
 from jasperrec.staff.models import BreakGlassReason
+from jasperrec.store.models import Order
+from jasperrec.store.models import OrderLine
+from jasperrec.store.models import OrderStatus
+from jasperrec.store.models import Product
+from jasperrec.store.models import ProductKind
+from jasperrec.store.models import Program
+from jasperrec.store.models import ProgramCategory
 
 
 class BaseFactory(SQLAlchemyModelFactory):  # type: ignore[misc]
@@ -76,6 +83,73 @@ class StaffFactory(UserFactory):
         for role in extracted or []:
             self.roles.append(StaffRole(role=role))
         db.session.flush()
+
+
+class ProgramFactory(BaseFactory):
+    """A published program starting four weeks from now, for ages 6 to 12."""
+
+    class Meta:
+        model = Program
+
+    slug = factory.Sequence(lambda n: f"program-{n}")
+    name = factory.Sequence(lambda n: f"Swim Level {n}")
+    category = ProgramCategory.AQUATICS
+    summary = "Front crawl and back crawl over 10 metres."
+    description = "Eight lessons with a certified instructor."
+    facility = "Jasper Aquatic Centre"
+    min_age = 6
+    max_age = 12
+    starts_on = factory.LazyFunction(lambda: utcnow().date() + dt.timedelta(days=28))
+    ends_on = factory.LazyAttribute(lambda o: o.starts_on + dt.timedelta(days=25))
+    weekdays = "24"
+    start_time = dt.time(17, 30)
+    end_time = dt.time(18, 15)
+    price_cents = 8_400
+    capacity = 8
+    is_taxable = False
+
+
+class ProductFactory(BaseFactory):
+    """A published 30-day pass."""
+
+    class Meta:
+        model = Product
+
+    slug = factory.Sequence(lambda n: f"product-{n}")
+    name = factory.Sequence(lambda n: f"Adult 30-day pass {n}")
+    kind = ProductKind.PASS
+    summary = "Unlimited visits to the pool and fitness centre for 30 days."
+    description = "Valid from the day of purchase."
+    price_cents = 6_500
+    valid_days = 30
+    visits = None
+    is_taxable = True
+
+
+class OrderFactory(BaseFactory):
+    """A pending order of one product line, with its checkout session."""
+
+    class Meta:
+        model = Order
+
+    user = factory.SubFactory(UserFactory)
+    status = OrderStatus.PENDING
+    currency = "CAD"
+    subtotal_cents = 6_500
+    gst_cents = 325
+    total_cents = 6_825
+    checkout_session_id = factory.Sequence(lambda n: f"cs_test_{n:06d}")
+    expires_at = factory.LazyFunction(lambda: utcnow() + dt.timedelta(minutes=30))
+    lines = factory.LazyAttribute(
+        lambda o: [
+            OrderLine(
+                description="Adult 30-day pass",
+                quantity=1,
+                unit_price_cents=o.subtotal_cents,
+                gst_cents=o.gst_cents,
+            )
+        ]
+    )
 
 
 class ServiceRequestFactory(BaseFactory):

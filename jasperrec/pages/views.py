@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -28,6 +29,8 @@ NAVIGATION = (
 def init_app(app: Flask) -> None:
     """Give every template the municipality's details, the navigation and the local clock."""
     app.add_template_filter(local_time)
+    app.add_template_filter(day)
+    app.add_template_filter(clock)
     app.context_processor(layout_context)
 
 
@@ -66,6 +69,18 @@ def local_time(value: Any, fmt: str = "%B %-d, %Y at %-I:%M %p") -> str:
         return ""
     zone = ZoneInfo(current_app.config["MUNICIPALITY_TIMEZONE"])
     return str(value.astimezone(zone).strftime(fmt))
+
+
+def day(value: dt.date) -> str:
+    """Show a calendar date the way the program guide prints it: January 5, 2027."""
+    return value.strftime("%B %-d, %Y")
+
+
+def clock(value: dt.time) -> str:
+    """Show a wall-clock time in Canadian Press style: 5:30 p.m., 9 a.m."""
+    hour = value.hour % 12 or 12
+    minutes = f":{value.minute:02d}" if value.minute else ""
+    return f"{hour}{minutes} {'a.m.' if value.hour < 12 else 'p.m.'}"
 
 
 @bp.route("/")

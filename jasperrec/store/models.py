@@ -18,6 +18,8 @@ from jasperrec.db import money_cents
 from jasperrec.db import str_100
 from jasperrec.extensions import db
 
+# The most of one product a cart line may hold, and so one checkout may sell.
+MAX_QUANTITY = 10
 WEEKDAYS = ("Mondays", "Tuesdays", "Wednesdays", "Thursdays", "Fridays", "Saturdays", "Sundays")
 
 
@@ -34,7 +36,7 @@ class ProgramCategory(enum.StrEnum):
 class ProductKind(enum.StrEnum):
     """What a product grants."""
 
-    PASS = "pass"
+    PASS = "pass"  # noqa: S105 (a recreation pass, not a password)
     MEMBERSHIP = "membership"
     DROP_IN = "drop-in visits"
     GIFT_CARD = "gift card"
@@ -138,7 +140,7 @@ class CartItem(db.Model):  # type: ignore[name-defined,misc]
         sa.CheckConstraint(
             "(program_id IS NULL) <> (product_id IS NULL)", name="program_or_product"
         ),
-        sa.CheckConstraint("quantity BETWEEN 1 AND 10", name="quantity_in_range"),
+        sa.CheckConstraint(f"quantity BETWEEN 1 AND {MAX_QUANTITY}", name="quantity_in_range"),
     )
 
     id: Mapped[intpk]

@@ -1,0 +1,291 @@
+"""Orders: checking out a cart, and what happens when payment succeeds, fails or expires."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import logging
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from flask import current_app
+
+from jasperrec.auth.models import User
+from jasperrec.db import utcnow
+from jasperrec.errors import NotFoundError
+from jasperrec.extensions import db
+from jasperrec.mail import send_mail
+
+from .errors import CartEmptyError
+from .errors import EmailNotConfirmedError
+from .errors import OrderNotPendingError
+from .errors import PaymentMismatchError
+from .models import CartItem
+from .models import Order
+from .models import OrderLine
+from .models import OrderStatus
+from .models import Program
+from .models import Registration
+from .models import RegistrationStatus
+from .payments import CheckoutLine
+from .payments import PaymentGateway
+from .service import Cart
+from .service import CartLine
+from .service import check_eligible
+from .service import price_cart
+from .service import spaces_left
+
+log = logging.getLogger(__name__)
+
+
+@dataclasses.dataclass(frozen=True)
+class Checkout:
+    """A placed order and the payment page the resident goes to next."""
+
+    order: Order
+    payment_url: str
+
+
+def check_out(user: User, gateway: PaymentGateway, success_url: str, cancel_url: str) -> Checkout:
+    """Turn the cart into an order, hold its program spaces, and start the payment.
+
+    Everything happens in one transaction: if the payment cannot start, no order, hold
+    or emptied cart is left behind.
+
+    :raises EmailNotConfirmedError, CartEmptyError:
+    :raises RegistrationClosedError, NotEligibleError, ProgramFullError: a program changed
+        since it went in the cart.
+    :raises PaymentError: the payment processor could not start a payment.
+    """
+    if not user.is_email_confirmed:
+        raise EmailNotConfirmedError(
+            "Confirm your email address before you buy: your receipt goes there."
+        )
+    cart = price_cart(user)
+    if not cart.lines:
+        raise CartEmptyError("Your cart is empty.")
+    try:
+        _lock_programs(cart)
+        order = _place_order(user, cart)
+        session = gateway.create_checkout_session(
+            reference=order.reference,
+            customer_email=user.email,
+            currency=order.currency,
+            lines=_payment_lines(order),
+            success_url=success_url,
+            cancel_url=cancel_url,
+            expires_at=order.expires_at,
+        )
+    except Exception:
+        db.session.rollback()
+        raise
+    order.checkout_session_id = session.id
+    db.session.commit()
+    return Checkout(order, session.url)
+
+
+def _lock_programs(cart: Cart) -> None:
+    """Lock the programs being bought, in id order, so two checkouts cannot both take the
+    last space (PostgreSQL row locks; SQLite's write lock is already held at BEGIN)."""
+    ids = sorted({line.item.program_id for line in cart.lines if line.item.program_id})
+    if ids:
+        db.session.execute(
+            sa.select(Program.id).where(Program.id.in_(ids)).order_by(Program.id).with_for_update()
+        ).all()
+
+
+def _place_order(user: User, cart: Cart) -> Order:
+    hold = dt.timedelta(minutes=int(current_app.config["STORE_HOLD_MINUTES"]))
+    order = Order(
+        user=user,
+        currency=current_app.config["STORE_CURRENCY"],
+        subtotal_cents=cart.subtotal_cents,
+        gst_cents=cart.gst_cents,
+        total_cents=cart.total_cents,
+        expires_at=utcnow() + hold,
+    )
+    db.session.add(order)
+    for line in cart.lines:
+        _add_order_line(user, order, line)
+        db.session.delete(line.item)
+    db.session.flush()
+    return order
+
+
+def _add_order_line(user: User, order: Order, line: CartLine) -> None:
+    item = line.item
+    order_line = OrderLine(
+        program_id=item.program_id,
+        product_id=item.product_id,
+        description=line.description,
+        participant_name=line.participant_name,
+        quantity=line.quantity,
+        unit_price_cents=line.unit_price_cents,
+        gst_cents=line.gst_cents,
+    )
+    order.lines.append(order_line)
+    if item.program is not None:
+        check_eligible(user, item.program, item.household_member, spaces_left(item.program))
+        order_line.registration = Registration(
+            program=item.program, user_id=user.id, household_member=item.household_member
+        )
+        # The hold must count before the next line of the same program is checked.
+        db.session.flush()
+
+
+def _payment_lines(order: Order) -> list[CheckoutLine]:
+    lines = [
+        CheckoutLine(_line_name(line), line.unit_price_cents, line.quantity) for line in order.lines
+    ]
+    if order.gst_cents:
+        rate = current_app.config["STORE_GST_RATE_PERCENT"]
+        lines.append(CheckoutLine(f"GST ({rate}%)", order.gst_cents, 1))
+    return lines
+
+
+def _line_name(line: OrderLine) -> str:
+    if line.participant_name:
+        return f"{line.description} ({line.participant_name})"
+    return line.description
+
+
+def find_order_by_session(checkout_session_id: str) -> Order | None:
+    """Return the order paid through a checkout session, if there is one."""
+    query = sa.select(Order).where(Order.checkout_session_id == checkout_session_id)
+    return db.session.scalar(query)
+
+
+def get_order_for(user: User, order_id: int) -> Order:
+    """Return one of the resident's own orders.
+
+    :raises NotFoundError: no such order, or someone else's.
+    """
+    order = db.session.get(Order, order_id)
+    if order is None or order.user_id != user.id:
+        raise NotFoundError(order_id)
+    return order
+
+
+def get_order_for_session(user: User, checkout_session_id: str) -> Order:
+    """Return the resident's own order behind a checkout session.
+
+    :raises NotFoundError:
+    """
+    order = find_order_by_session(checkout_session_id)
+    if order is None or order.user_id != user.id:
+        raise NotFoundError(checkout_session_id)
+    return order
+
+
+def list_orders_for(user: User) -> Sequence[Order]:
+    """Return the resident's orders, newest first."""
+    query = sa.select(Order).where(Order.user_id == user.id)
+    return db.session.scalars(query.order_by(Order.created_at.desc(), Order.id.desc())).all()
+
+
+def _set_registrations(order: Order, status: RegistrationStatus) -> None:
+    for line in order.lines:
+        if line.registration is not None:
+            line.registration.status = status
+
+
+def record_payment(
+    checkout_session_id: str, payment_intent_id: str | None, amount_total_cents: int
+) -> Order | None:
+    """Mark the order paid, confirm its registrations, and email the receipt.
+
+    A payment that arrives after the order expired is still recorded: the money was taken,
+    so the resident keeps the spaces. Returns None when no order has that session.
+
+    :raises PaymentMismatchError: the amount paid is not the order's total.
+    """
+    order = find_order_by_session(checkout_session_id)
+    if order is None or order.status is OrderStatus.PAID:
+        db.session.commit()
+        return order
+    if amount_total_cents != order.total_cents:
+        raise PaymentMismatchError(
+            f"Order {order.reference}: paid {amount_total_cents}, total {order.total_cents}."
+        )
+    if not order.is_pending:
+        log.warning("Order %s was paid after it was %s.", order.reference, order.status.value)
+    order.status = OrderStatus.PAID
+    order.payment_intent_id = payment_intent_id
+    order.paid_at = utcnow()
+    order.closed_at = None
+    _set_registrations(order, RegistrationStatus.CONFIRMED)
+    db.session.commit()
+    send_mail(order.user.email, "store/receipt", order=order, user=order.user)
+    return order
+
+
+def _close(order: Order, status: OrderStatus) -> None:
+    order.status = status
+    order.closed_at = utcnow()
+    _set_registrations(order, RegistrationStatus.CANCELLED)
+
+
+def expire_checkout(checkout_session_id: str) -> Order | None:
+    """Expire an unpaid order and release the spaces it held.
+
+    Returns None when no pending order has that session.
+    """
+    order = find_order_by_session(checkout_session_id)
+    if order is None or not order.is_pending:
+        db.session.commit()
+        return None
+    _close(order, OrderStatus.EXPIRED)
+    db.session.commit()
+    return order
+
+
+def cancel_checkout(user: User, gateway: PaymentGateway, checkout_session_id: str) -> Order:
+    """Give up a payment: release the held spaces and put the items back in the cart.
+
+    The checkout session is expired first, so the abandoned page cannot take money later.
+
+    :raises NotFoundError: not the resident's order.
+    :raises OrderNotPendingError: already paid, cancelled or expired.
+    :raises PaymentError: the processor could not expire the session; nothing changes.
+    """
+    order = get_order_for_session(user, checkout_session_id)
+    if not order.is_pending:
+        raise OrderNotPendingError(f"Order {order.reference} is already {order.status.value}.")
+    gateway.expire_checkout_session(checkout_session_id)
+    _close(order, OrderStatus.CANCELLED)
+    for line in order.lines:
+        item = _back_in_cart(user, line)
+        if item is not None:
+            db.session.add(item)
+    db.session.commit()
+    return order
+
+
+def _back_in_cart(user: User, line: OrderLine) -> CartItem | None:
+    """Rebuild the cart item an order line came from, unless its participant was removed."""
+    registration = line.registration
+    member_id = registration.household_member_id if registration is not None else None
+    if registration is not None and member_id is None and line.participant_name != user.full_name:
+        return None
+    return CartItem(
+        user_id=user.id,
+        program_id=line.program_id,
+        product_id=line.product_id,
+        household_member_id=member_id,
+        quantity=line.quantity,
+    )
+
+
+def expire_overdue_orders(grace: dt.timedelta = dt.timedelta(minutes=5)) -> int:
+    """Expire the orders whose payment window closed without word from the processor.
+
+    The processor's own expiry event normally does this; the grace period lets it arrive.
+    """
+    query = sa.select(Order).where(
+        Order.status == OrderStatus.PENDING, Order.expires_at < utcnow() - grace
+    )
+    orders = db.session.scalars(query).all()
+    for order in orders:
+        _close(order, OrderStatus.EXPIRED)
+    db.session.commit()
+    return len(orders)

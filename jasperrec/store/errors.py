@@ -1,0 +1,49 @@
+"""What can go wrong when residents fill a cart, check out and pay."""
+
+from __future__ import annotations
+
+from jasperrec.errors import JasperrecError
+
+
+class StoreError(JasperrecError):
+    """Base for store errors; the message is written for the resident."""
+
+
+class NotEligibleError(StoreError):
+    """The participant cannot take this program: age, a clash, or already registered."""
+
+
+class ProgramFullError(StoreError):
+    """Every space in the program is taken or held."""
+
+
+class RegistrationClosedError(StoreError):
+    """The program has started, or is no longer offered."""
+
+
+class CartEmptyError(StoreError):
+    """There is nothing to check out."""
+
+
+class CartLimitError(StoreError):
+    """The cart would hold more than a checkout allows."""
+
+
+class EmailNotConfirmedError(StoreError):
+    """Purchases need a confirmed email address, where receipts are sent."""
+
+
+class OrderNotPendingError(StoreError):
+    """The order was already paid, cancelled or expired."""
+
+
+class PaymentError(StoreError):
+    """The payment processor refused or failed to start a payment."""
+
+
+class InvalidWebhookError(StoreError):
+    """A webhook's payload or signature does not check out."""
+
+
+class PaymentMismatchError(StoreError):
+    """The processor reports an amount other than the order's total."""

@@ -1,0 +1,350 @@
+"""The catalogue residents browse and the cart they fill before checking out."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Sequence
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+from flask import current_app
+
+from jasperrec.auth.models import HouseholdMember
+from jasperrec.auth.models import User
+from jasperrec.errors import NotFoundError
+from jasperrec.extensions import db
+
+from .errors import CartLimitError
+from .errors import NotEligibleError
+from .errors import ProgramFullError
+from .errors import RegistrationClosedError
+from .models import MAX_QUANTITY
+from .models import CartItem
+from .models import Product
+from .models import ProductKind
+from .models import Program
+from .models import ProgramCategory
+from .models import Registration
+from .models import RegistrationStatus
+
+ACTIVE = (RegistrationStatus.HELD, RegistrationStatus.CONFIRMED)
+
+
+@dataclasses.dataclass(frozen=True)
+class ProgramListing:
+    """A program with the spaces still open in it."""
+
+    program: Program
+    spaces_left: int
+    registration_open: bool
+
+    @property
+    def is_full(self) -> bool:
+        """Tell whether every space is taken or held."""
+        return self.spaces_left <= 0
+
+
+@dataclasses.dataclass(frozen=True)
+class CartLine:
+    """One cart item priced for display and checkout."""
+
+    item: CartItem
+    description: str
+    participant_name: str | None
+    unit_price_cents: int
+    quantity: int
+    gst_cents: int
+
+    @property
+    def subtotal_cents(self) -> int:
+        """The line's price before tax."""
+        return self.unit_price_cents * self.quantity
+
+
+@dataclasses.dataclass(frozen=True)
+class Cart:
+    """A resident's cart with its totals."""
+
+    lines: list[CartLine]
+
+    @property
+    def subtotal_cents(self) -> int:
+        """The cart's price before tax."""
+        return sum(line.subtotal_cents for line in self.lines)
+
+    @property
+    def gst_cents(self) -> int:
+        """The GST owed on the cart."""
+        return sum(line.gst_cents for line in self.lines)
+
+    @property
+    def total_cents(self) -> int:
+        """What the resident pays."""
+        return self.subtotal_cents + self.gst_cents
+
+
+def local_today() -> dt.date:
+    """Return today's date in the municipality, which decides who may still register."""
+    return dt.datetime.now(ZoneInfo(current_app.config["MUNICIPALITY_TIMEZONE"])).date()
+
+
+def gst_on(subtotal_cents: int) -> int:
+    """Return the GST on an amount, rounded half up to the cent as the CRA expects."""
+    rate = int(current_app.config["STORE_GST_RATE_PERCENT"])
+    return (subtotal_cents * rate + 50) // 100
+
+
+def _taken_spaces() -> sa.Subquery:
+    return (
+        sa.select(Registration.program_id, sa.func.count().label("taken"))
+        .where(Registration.status.in_(ACTIVE))
+        .group_by(Registration.program_id)
+        .subquery()
+    )
+
+
+def _listing_query() -> sa.Select[Program, int]:
+    taken = _taken_spaces()
+    spaces = Program.capacity - sa.func.coalesce(taken.c.taken, 0)
+    return (
+        sa.select(Program, spaces)
+        .outerjoin(taken, taken.c.program_id == Program.id)
+        .where(Program.is_published.is_(True))
+    )
+
+
+def spaces_left(program: Program) -> int:
+    """Return the spaces in a program not yet taken or held."""
+    query = sa.select(sa.func.count(Registration.id)).where(
+        Registration.program_id == program.id, Registration.status.in_(ACTIVE)
+    )
+    return max(program.capacity - int(db.session.scalar(query) or 0), 0)
+
+
+def _listing(program: Program, spaces_left: int, today: dt.date) -> ProgramListing:
+    return ProgramListing(program, max(spaces_left, 0), program.starts_on > today)
+
+
+def list_programs(
+    category: ProgramCategory | None = None, age: int | None = None
+) -> Sequence[ProgramListing]:
+    """Return the programs that have not ended, soonest first, with the spaces left."""
+    today = local_today()
+    query = _listing_query().where(Program.ends_on >= today)
+    if category is not None:
+        query = query.where(Program.category == category)
+    if age is not None:
+        query = query.where(
+            sa.or_(Program.min_age.is_(None), Program.min_age <= age),
+            sa.or_(Program.max_age.is_(None), Program.max_age >= age),
+        )
+    query = query.order_by(Program.starts_on, Program.start_time, Program.name)
+    return [_listing(program, spaces, today) for program, spaces in db.session.execute(query)]
+
+
+def get_program(slug: str) -> ProgramListing:
+    """Return one published program with its spaces left.
+
+    :raises NotFoundError:
+    """
+    row = db.session.execute(_listing_query().where(Program.slug == slug)).first()
+    if row is None:
+        raise NotFoundError(slug)
+    return _listing(row[0], row[1], local_today())
+
+
+def list_products(kind: ProductKind | None = None) -> Sequence[Product]:
+    """Return the products on sale, grouped by kind and cheapest first."""
+    query = sa.select(Product).where(Product.is_published.is_(True))
+    if kind is not None:
+        query = query.where(Product.kind == kind)
+    return db.session.scalars(query.order_by(Product.kind, Product.price_cents)).all()
+
+
+def get_product(slug: str) -> Product:
+    """Return one product on sale.
+
+    :raises NotFoundError:
+    """
+    product: Product | None = db.session.scalar(
+        sa.select(Product).where(Product.slug == slug, Product.is_published.is_(True))
+    )
+    if product is None:
+        raise NotFoundError(slug)
+    return product
+
+
+def _participant(user: User, member_id: int | None) -> HouseholdMember | None:
+    if member_id is None:
+        return None
+    member = db.session.get(HouseholdMember, member_id)
+    if member is None or member.user_id != user.id:
+        raise NotFoundError(member_id)
+    return member
+
+
+def participant_name(user: User, member: HouseholdMember | None) -> str:
+    """Name the person taking a program: a household member or the account holder."""
+    return member.full_name if member is not None else user.full_name
+
+
+def check_eligible(
+    user: User, program: Program, member: HouseholdMember | None, spaces_left: int
+) -> None:
+    """Refuse a registration the program's rules do not allow.
+
+    :raises RegistrationClosedError: the program has started or is withdrawn.
+    :raises NotEligibleError: age, or the person already has a space.
+    :raises ProgramFullError:
+    """
+    name = participant_name(user, member)
+    if not program.is_published or program.starts_on <= local_today():
+        raise RegistrationClosedError(f"Registration for {program.name} has closed.")
+    birthday = member.date_of_birth if member is not None else user.date_of_birth
+    if birthday is None and (program.min_age is not None or program.max_age is not None):
+        raise NotEligibleError(
+            f"{program.name} is for ages {program.age_range.lower()}. Add your date of birth "
+            "to your profile so we can check you are eligible."
+        )
+    if birthday is not None:
+        age = _age_on(birthday, program.starts_on)
+        too_young = program.min_age is not None and age < program.min_age
+        too_old = program.max_age is not None and age > program.max_age
+        if too_young or too_old:
+            raise NotEligibleError(
+                f"{name} will be {age} when {program.name} starts; it is for ages "
+                f"{program.age_range.lower()}."
+            )
+    if _is_registered(user, program, member):
+        raise NotEligibleError(f"{name} already has a space in {program.name}.")
+    if spaces_left <= 0:
+        raise ProgramFullError(f"{program.name} is full.")
+
+
+def _age_on(birthday: dt.date, day: dt.date) -> int:
+    return day.year - birthday.year - ((day.month, day.day) < (birthday.month, birthday.day))
+
+
+def _is_registered(user: User, program: Program, member: HouseholdMember | None) -> bool:
+    member_id = member.id if member is not None else None
+    query = sa.select(Registration.id).where(
+        Registration.program_id == program.id,
+        Registration.user_id == user.id,
+        Registration.household_member_id.is_not_distinct_from(member_id),
+        Registration.status.in_(ACTIVE),
+    )
+    return db.session.scalar(query.limit(1)) is not None
+
+
+def _cart_items(user: User) -> list[CartItem]:
+    query = sa.select(CartItem).where(CartItem.user_id == user.id).order_by(CartItem.id)
+    return list(db.session.scalars(query))
+
+
+def _check_room(user: User) -> None:
+    limit = int(current_app.config["STORE_CART_MAX_LINES"])
+    if len(_cart_items(user)) >= limit:
+        raise CartLimitError(f"A cart holds at most {limit} items. Check out, then add more.")
+
+
+def add_program_to_cart(user: User, slug: str, member_id: int | None) -> CartItem:
+    """Put a program in the cart for one participant, if that person may take it.
+
+    :raises NotFoundError: no such program, or the member is not in this household.
+    :raises RegistrationClosedError, NotEligibleError, ProgramFullError, CartLimitError:
+    """
+    listing = get_program(slug)
+    program = listing.program
+    member = _participant(user, member_id)
+    check_eligible(user, program, member, listing.spaces_left)
+    duplicate = any(
+        item.program_id == program.id and item.household_member_id == member_id
+        for item in _cart_items(user)
+    )
+    if duplicate:
+        name = participant_name(user, member)
+        raise NotEligibleError(f"{program.name} for {name} is already in your cart.")
+    _check_room(user)
+    item = CartItem(user_id=user.id, program=program, household_member=member)
+    db.session.add(item)
+    db.session.commit()
+    return item
+
+
+def add_product_to_cart(user: User, slug: str, quantity: int) -> CartItem:
+    """Put a product in the cart, or raise the quantity of the one already there.
+
+    :raises NotFoundError:
+    :raises CartLimitError: the quantity would pass the most one checkout sells.
+    """
+    product = get_product(slug)
+    item = next((i for i in _cart_items(user) if i.product_id == product.id), None)
+    if item is None:
+        _check_room(user)
+        item = CartItem(user_id=user.id, product=product, quantity=0)
+        db.session.add(item)
+    if item.quantity + quantity > MAX_QUANTITY:
+        raise CartLimitError(f"You can buy at most {MAX_QUANTITY} of {product.name} at once.")
+    item.quantity += quantity
+    db.session.commit()
+    return item
+
+
+def _own_item(user: User, item_id: int) -> CartItem:
+    item = db.session.get(CartItem, item_id)
+    if item is None or item.user_id != user.id:
+        raise NotFoundError(item_id)
+    return item
+
+
+def update_quantity(user: User, item_id: int, quantity: int) -> CartItem:
+    """Change how many of a product the cart holds.
+
+    :raises NotFoundError: not an item in this resident's cart.
+    :raises CartLimitError: a program line, or a quantity outside 1 to 10.
+    """
+    item = _own_item(user, item_id)
+    if item.product_id is None:
+        raise CartLimitError("A program registration is for one person; remove it instead.")
+    if not 1 <= quantity <= MAX_QUANTITY:
+        raise CartLimitError(f"Choose a quantity from 1 to {MAX_QUANTITY}.")
+    item.quantity = quantity
+    db.session.commit()
+    return item
+
+
+def remove_from_cart(user: User, item_id: int) -> None:
+    """Take one item out of the resident's cart.
+
+    :raises NotFoundError:
+    """
+    db.session.delete(_own_item(user, item_id))
+    db.session.commit()
+
+
+def price_cart(user: User) -> Cart:
+    """Return the resident's cart, priced line by line with GST."""
+    lines = []
+    for item in _cart_items(user):
+        source = _source(item)
+        unit = source.price_cents
+        who = participant_name(user, item.household_member) if item.program else None
+        gst = gst_on(unit * item.quantity) if source.is_taxable else 0
+        lines.append(CartLine(item, source.name, who, unit, item.quantity, gst))
+    return Cart(lines)
+
+
+def _source(item: CartItem) -> Program | Product:
+    source = item.program if item.program is not None else item.product
+    if source is None:
+        raise ValueError(f"cart item {item.id} names neither a program nor a product")
+    return source
+
+
+def count_cart_items(user: User) -> int:
+    """Return how many items the cart holds, for the header's cart link."""
+    query = sa.select(sa.func.coalesce(sa.func.sum(CartItem.quantity), 0)).where(
+        CartItem.user_id == user.id
+    )
+    return int(db.session.scalar(query) or 0)

@@ -1,0 +1,15 @@
+"""Store pages under /store/: catalogue, cart, checkout, orders, and the payment callbacks."""
+
+from __future__ import annotations
+
+from flask import Blueprint
+
+bp = Blueprint("store", __name__, url_prefix="/store")
+
+# Each module adds its routes to bp.
+from . import cart  # noqa: E402
+from . import catalogue  # noqa: E402
+from . import orders  # noqa: E402
+from . import payments  # noqa: E402
+
+__all__ = ["bp", "cart", "catalogue", "orders", "payments"]

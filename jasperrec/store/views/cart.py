@@ -1,0 +1,84 @@
+"""The cart: change quantities, remove items, and check out."""
+
+from __future__ import annotations
+
+from flask import current_app
+from flask import flash
+from flask import redirect
+from flask import render_template
+from flask import url_for
+from flask.typing import ResponseReturnValue
+from flask_login import current_user
+from flask_login import login_required
+
+from jasperrec.extensions import limiter
+from jasperrec.forms import ConfirmForm
+
+from .. import checkout as orders
+from .. import payments
+from .. import service
+from ..errors import StoreError
+from ..forms import QuantityForm
+from . import bp
+
+# Stripe fills in the placeholder; the fake gateway does the same.
+SESSION_PLACEHOLDER = "{CHECKOUT_SESSION_ID}"
+
+
+def _return_url(endpoint: str) -> str:
+    url = url_for(endpoint, session_id="SESSION", _external=True)
+    return url.replace("SESSION", SESSION_PLACEHOLDER)
+
+
+@bp.route("/cart")
+@login_required
+def cart() -> ResponseReturnValue:
+    priced = service.price_cart(current_user)
+    forms = {
+        line.item.id: QuantityForm(prefix=f"i{line.item.id}", obj=line.item)
+        for line in priced.lines
+    }
+    return render_template("store/cart.html", cart=priced, quantity_forms=forms, form=ConfirmForm())
+
+
+@bp.route("/cart/<int:item_id>/quantity", methods=["POST"])
+@login_required
+def update_item(item_id: int) -> ResponseReturnValue:
+    form = QuantityForm(prefix=f"i{item_id}")
+    if form.validate_on_submit():
+        try:
+            service.update_quantity(current_user, item_id, form.quantity.data)
+            flash("Quantity updated.", "success")
+        except StoreError as error:
+            flash(str(error), "error")
+    else:
+        flash(form.quantity.errors[0] if form.quantity.errors else "Please try again.", "error")
+    return redirect(url_for("store.cart"))
+
+
+@bp.route("/cart/<int:item_id>/remove", methods=["POST"])
+@login_required
+def remove_item(item_id: int) -> ResponseReturnValue:
+    if ConfirmForm().validate_on_submit():
+        service.remove_from_cart(current_user, item_id)
+        flash("Removed from your cart.", "success")
+    return redirect(url_for("store.cart"))
+
+
+@bp.route("/checkout", methods=["POST"])
+@limiter.limit(lambda: str(current_app.config["STORE_CHECKOUT_LIMIT"]))
+@login_required
+def checkout() -> ResponseReturnValue:
+    if not ConfirmForm().validate_on_submit():
+        return redirect(url_for("store.cart"))
+    try:
+        placed = orders.check_out(
+            current_user,
+            payments.gateway(),
+            _return_url("store.checkout_complete"),
+            _return_url("store.checkout_cancelled"),
+        )
+    except StoreError as error:
+        flash(str(error), "error")
+        return redirect(url_for("store.cart"))
+    return redirect(placed.payment_url, code=303)

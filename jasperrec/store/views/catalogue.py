@@ -1,0 +1,83 @@
+"""The program guide and the passes and memberships on sale."""
+
+from __future__ import annotations
+
+from flask import flash
+from flask import redirect
+from flask import render_template
+from flask import request
+from flask import url_for
+from flask.typing import ResponseReturnValue
+from flask_login import current_user
+from flask_login import login_required
+
+from jasperrec.auth.household import list_members
+
+from .. import service
+from ..errors import StoreError
+from ..forms import AddProgramForm
+from ..forms import ProgramFilterForm
+from ..forms import QuantityForm
+from ..models import ProductKind
+from ..models import ProgramCategory
+from . import bp
+
+
+def _add_program_form() -> AddProgramForm:
+    form = AddProgramForm()
+    if current_user.is_authenticated:
+        members = [(m.id, m.full_name) for m in list_members(current_user)]
+        form.set_people(current_user.full_name, members)
+    return form
+
+
+@bp.route("/programs")
+def programs() -> ResponseReturnValue:
+    form = ProgramFilterForm(request.args)
+    valid = form.validate()
+    category = ProgramCategory(form.category.data) if valid and form.category.data else None
+    age = form.age.data if valid else None
+    listings = service.list_programs(category, age)
+    return render_template("store/programs.html", form=form, listings=listings)
+
+
+@bp.route("/programs/<slug>", methods=["GET", "POST"])
+def program(slug: str) -> ResponseReturnValue:
+    listing = service.get_program(slug)
+    form = _add_program_form()
+    if request.method == "POST" and not current_user.is_authenticated:
+        return redirect(url_for("auth.login", next=request.path))
+    if form.validate_on_submit():
+        try:
+            service.add_program_to_cart(current_user, slug, form.member_id)
+        except StoreError as error:
+            form.participant.errors.append(str(error))
+        else:
+            flash(f"{listing.program.name} is in your cart.", "success")
+            return redirect(url_for("store.cart"))
+    return render_template("store/program.html", listing=listing, form=form)
+
+
+@bp.route("/passes-and-memberships")
+def products() -> ResponseReturnValue:
+    kinds = {kind: service.list_products(kind) for kind in ProductKind}
+    forms = {p.id: QuantityForm(prefix=f"p{p.id}") for group in kinds.values() for p in group}
+    return render_template("store/products.html", kinds=kinds, forms_by_id=forms)
+
+
+@bp.route("/passes-and-memberships/<slug>/add", methods=["POST"])
+@login_required
+def add_product(slug: str) -> ResponseReturnValue:
+    product = service.get_product(slug)
+    form = QuantityForm(prefix=f"p{product.id}")
+    if not form.validate_on_submit():
+        problem = form.quantity.errors[0] if form.quantity.errors else "please try again"
+        flash(f"{product.name}: {problem}", "error")
+        return redirect(url_for("store.products"))
+    try:
+        service.add_product_to_cart(current_user, slug, form.quantity.data)
+    except StoreError as error:
+        flash(str(error), "error")
+        return redirect(url_for("store.products"))
+    flash(f"{product.name} is in your cart.", "success")
+    return redirect(url_for("store.cart"))
