@@ -1,0 +1,363 @@
+"""The payment gateway: Stripe Checkout in production, a fake for tests and the demo."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import secrets
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from dataclasses import field
+from typing import Any
+from typing import Protocol
+
+import stripe
+from flask import Flask
+from flask import current_app
+from flask import url_for
+
+from jasperrec.config import ConfigError
+from jasperrec.db import utcnow
+
+from .errors import InvalidWebhookError
+from .errors import PaymentError
+
+EXTENSION_KEY = "jasperrec.payments"
+BACKENDS = ("fake", "stripe")
+# Stripe replaces this in success_url and cancel_url with the session's id.
+SESSION_ID_PLACEHOLDER = "{CHECKOUT_SESSION_ID}"
+# The fake's secret when none is configured; it protects nothing, as no money moves.
+DEMO_WEBHOOK_SECRET = "whsec_jasperrec_demo_only"  # noqa: S105
+# Stripe Checkout accepts an expiry from 30 minutes to 24 hours after the session starts.
+MIN_EXPIRY = dt.timedelta(minutes=30)
+MAX_EXPIRY = dt.timedelta(hours=24)
+# Stripe counts from when it creates the session, a moment after we ask, so an expiry
+# exactly 30 minutes ahead would be refused; the order's own hold still governs.
+STRIPE_MIN_EXPIRY = MIN_EXPIRY + dt.timedelta(minutes=1)
+START_FAILED = (
+    "The payment service could not start your payment. Nothing was charged; please try again."
+)
+CANCEL_FAILED = "The payment service could not cancel your payment. Please try again."
+
+
+@dataclass(frozen=True)
+class CheckoutLine:
+    """One line of what the resident pays for, priced in minor units."""
+
+    name: str
+    unit_amount_cents: int
+    quantity: int
+
+
+@dataclass(frozen=True)
+class CheckoutSession:
+    """A started payment: its processor id and the page the resident pays on."""
+
+    id: str
+    url: str
+
+
+class PaymentGateway(Protocol):
+    """What the store needs from a payment processor."""
+
+    def create_checkout_session(
+        self,
+        *,
+        reference: str,
+        customer_email: str,
+        currency: str,
+        lines: Sequence[CheckoutLine],
+        success_url: str,
+        cancel_url: str,
+        expires_at: dt.datetime,
+    ) -> CheckoutSession:
+        """Start a hosted payment page for an order.
+
+        :raises PaymentError:
+        """
+
+    def expire_checkout_session(self, session_id: str) -> None:
+        """Close a payment page so it can no longer be paid; a closed one is left alone.
+
+        :raises PaymentError:
+        """
+
+    def construct_event(self, payload: bytes, signature: str) -> dict[str, Any]:
+        """Verify a webhook's signature and return its event.
+
+        :raises InvalidWebhookError:
+        """
+
+
+class StripeGateway:
+    """Take payments through Stripe Checkout."""
+
+    def __init__(
+        self, secret_key: str, webhook_secret: str, *, http_client: stripe.HTTPClient | None = None
+    ) -> None:
+        self.webhook_secret = webhook_secret
+        # POSTs carry a generated idempotency key, so these retries cannot charge twice.
+        self.client = stripe.StripeClient(
+            secret_key, max_network_retries=2, http_client=http_client
+        )
+
+    def create_checkout_session(
+        self,
+        *,
+        reference: str,
+        customer_email: str,
+        currency: str,
+        lines: Sequence[CheckoutLine],
+        success_url: str,
+        cancel_url: str,
+        expires_at: dt.datetime,
+    ) -> CheckoutSession:
+        """Start a Stripe Checkout payment for an order.
+
+        :raises PaymentError:
+        """
+        params: Any = {
+            "mode": "payment",
+            "client_reference_id": reference,
+            "metadata": {"reference": reference},
+            "payment_intent_data": {"metadata": {"reference": reference}},
+            "customer_email": customer_email,
+            "line_items": [_line_item(line, currency) for line in lines],
+            "success_url": success_url,
+            "cancel_url": cancel_url,
+            "expires_at": int(max(_aware(expires_at), utcnow() + STRIPE_MIN_EXPIRY).timestamp()),
+        }
+        try:
+            session = self.client.v1.checkout.sessions.create(params=params)
+        except stripe.StripeError as exc:
+            raise PaymentError(START_FAILED) from exc
+        if not session.url:
+            raise PaymentError(START_FAILED)
+        return CheckoutSession(id=session.id, url=session.url)
+
+    def expire_checkout_session(self, session_id: str) -> None:
+        """Expire an open Checkout Session; one already expired or paid is left as it is.
+
+        :raises PaymentError:
+        """
+        sessions = self.client.v1.checkout.sessions
+        try:
+            sessions.expire(session_id)
+        except stripe.InvalidRequestError as exc:
+            # Stripe refuses to expire a session that is no longer open: nothing to undo.
+            try:
+                status = sessions.retrieve(session_id).status
+            except stripe.StripeError:
+                raise PaymentError(CANCEL_FAILED) from exc
+            if status == "open":
+                raise PaymentError(CANCEL_FAILED) from exc
+        except stripe.StripeError as exc:
+            raise PaymentError(CANCEL_FAILED) from exc
+
+    def construct_event(self, payload: bytes, signature: str) -> dict[str, Any]:
+        """Verify the Stripe-Signature header and return the event.
+
+        :raises InvalidWebhookError:
+        """
+        return verified_event(payload, signature, self.webhook_secret)
+
+
+@dataclass(frozen=True)
+class FakeCall:
+    """One call a FakeGateway received, for tests to inspect."""
+
+    method: str
+    arguments: dict[str, Any]
+    # For a started checkout: its id and where the fake's payment page returns to.
+    session_id: str | None = None
+    redirects: dict[str, str] = field(default_factory=dict)
+
+
+class FakeGateway:
+    """Pretend to take payments, with no network: for tests and the demo.
+
+    Its payment page is the store's demo checkout, which finds the order by session id in
+    the database, so a restart loses nothing. Events are signed and verified as Stripe's.
+    """
+
+    def __init__(self, webhook_secret: str) -> None:
+        self.webhook_secret = webhook_secret
+        self.calls: list[FakeCall] = []
+        self.failing = False
+
+    def fail_next_call(self) -> None:
+        """Make the next session call raise PaymentError, as an outage at Stripe would."""
+        self.failing = True
+
+    def create_checkout_session(
+        self,
+        *,
+        reference: str,
+        customer_email: str,
+        currency: str,
+        lines: Sequence[CheckoutLine],
+        success_url: str,
+        cancel_url: str,
+        expires_at: dt.datetime,
+    ) -> CheckoutSession:
+        """Start a simulated payment whose page is the store's demo checkout.
+
+        :raises PaymentError:
+        """
+        arguments = {
+            "reference": reference,
+            "customer_email": customer_email,
+            "currency": currency,
+            "lines": list(lines),
+            "success_url": success_url,
+            "cancel_url": cancel_url,
+            "expires_at": expires_at,
+        }
+        self._check_failure("create_checkout_session", arguments)
+        _check_request(lines, success_url, cancel_url, expires_at)
+        session_id = f"cs_demo_{secrets.token_hex(12)}"
+        redirects = {
+            "success_url": success_url.replace(SESSION_ID_PLACEHOLDER, session_id),
+            "cancel_url": cancel_url.replace(SESSION_ID_PLACEHOLDER, session_id),
+        }
+        self.calls.append(FakeCall("create_checkout_session", arguments, session_id, redirects))
+        return CheckoutSession(
+            id=session_id, url=url_for("store.demo_checkout", session_id=session_id)
+        )
+
+    def expire_checkout_session(self, session_id: str) -> None:
+        """Record the cancellation; there is no real session to close.
+
+        :raises PaymentError:
+        """
+        arguments = {"session_id": session_id}
+        self._check_failure("expire_checkout_session", arguments)
+        self.calls.append(FakeCall("expire_checkout_session", arguments, session_id))
+
+    def construct_event(self, payload: bytes, signature: str) -> dict[str, Any]:
+        """Verify the signature exactly as Stripe's are verified and return the event.
+
+        :raises InvalidWebhookError:
+        """
+        return verified_event(payload, signature, self.webhook_secret)
+
+    def completed_event(
+        self, session_id: str, reference: str, amount_total_cents: int
+    ) -> dict[str, Any]:
+        """Build the event Stripe sends when a card payment for the session succeeds."""
+        return {
+            "id": f"evt_demo_{secrets.token_hex(12)}",
+            "object": "event",
+            "type": "checkout.session.completed",
+            "created": int(time.time()),
+            "livemode": False,
+            "data": {
+                "object": {
+                    "id": session_id,
+                    "object": "checkout.session",
+                    "client_reference_id": reference,
+                    "payment_intent": f"pi_demo_{secrets.token_hex(12)}",
+                    "amount_total": amount_total_cents,
+                    "payment_status": "paid",
+                    "status": "complete",
+                }
+            },
+        }
+
+    def _check_failure(self, method: str, arguments: dict[str, Any]) -> None:
+        if self.failing:
+            self.failing = False
+            self.calls.append(FakeCall(method, arguments))
+            raise PaymentError(START_FAILED if method.startswith("create") else CANCEL_FAILED)
+
+
+def verified_event(payload: bytes, signature: str, secret: str) -> dict[str, Any]:
+    """Check a payload against its Stripe-Signature header and parse the event.
+
+    :raises InvalidWebhookError:
+    """
+    try:
+        stripe.WebhookSignature.verify_header(
+            payload, signature, secret, stripe.Webhook.DEFAULT_TOLERANCE
+        )
+        event = json.loads(payload)
+    except (stripe.SignatureVerificationError, ValueError) as exc:
+        # ValueError covers a body that is not UTF-8 or not JSON.
+        raise InvalidWebhookError("The webhook's payload or signature is not valid.") from exc
+    if not (
+        isinstance(event, dict)
+        and isinstance(event.get("id"), str)
+        and isinstance(event.get("type"), str)
+        and isinstance(event.get("data"), dict)
+    ):
+        raise InvalidWebhookError("The webhook's payload is not a Stripe event.")
+    return event
+
+
+def init_app(app: Flask) -> None:
+    """Set up the gateway STORE_PAYMENT_BACKEND names: Stripe in production, else the fake."""
+    backend = app.config.get("STORE_PAYMENT_BACKEND")
+    production = app.config["ENV"] == "production"
+    if backend is None:
+        backend = "stripe" if production else "fake"
+    if backend not in BACKENDS:
+        raise ValueError(f"Unknown STORE_PAYMENT_BACKEND {backend!r}; use fake or stripe.")
+    gateway: PaymentGateway
+    if backend == "stripe":
+        secret_key, webhook_secret = _stripe_keys(app)
+        gateway = StripeGateway(secret_key, webhook_secret)
+    elif production:
+        raise ConfigError("Production cannot use the fake payment backend: nothing is charged.")
+    else:
+        gateway = FakeGateway(app.config.get("STRIPE_WEBHOOK_SECRET") or DEMO_WEBHOOK_SECRET)
+    # Kept normalised so the security headers and the demo pages can read it.
+    app.config["STORE_PAYMENT_BACKEND"] = backend
+    app.extensions[EXTENSION_KEY] = gateway
+
+
+def gateway() -> PaymentGateway:
+    """Return the current app's payment gateway."""
+    return current_app.extensions[EXTENSION_KEY]  # type: ignore[no-any-return]
+
+
+def _stripe_keys(app: Flask) -> tuple[str, str]:
+    secret_key = app.config.get("STRIPE_SECRET_KEY")
+    webhook_secret = app.config.get("STRIPE_WEBHOOK_SECRET")
+    if not secret_key or not webhook_secret:
+        raise ConfigError(
+            "The stripe payment backend needs JASPERREC_STRIPE_SECRET_KEY and "
+            "JASPERREC_STRIPE_WEBHOOK_SECRET."
+        )
+    return str(secret_key), str(webhook_secret)
+
+
+def _line_item(line: CheckoutLine, currency: str) -> dict[str, Any]:
+    return {
+        "quantity": line.quantity,
+        "price_data": {
+            "currency": currency.lower(),
+            "unit_amount": line.unit_amount_cents,
+            "product_data": {"name": line.name},
+        },
+    }
+
+
+def _aware(moment: dt.datetime) -> dt.datetime:
+    if moment.tzinfo is None:
+        raise ValueError("expires_at must be timezone-aware")
+    return moment
+
+
+def _check_request(
+    lines: Sequence[CheckoutLine], success_url: str, cancel_url: str, expires_at: dt.datetime
+) -> None:
+    """Refuse what Stripe would refuse, so the demo and tests catch it before production."""
+    if not lines or any(line.quantity < 1 or line.unit_amount_cents < 0 for line in lines):
+        raise ValueError("a checkout needs lines with a quantity and a price")
+    if SESSION_ID_PLACEHOLDER not in success_url or SESSION_ID_PLACEHOLDER not in cancel_url:
+        raise ValueError(f"success_url and cancel_url need {SESSION_ID_PLACEHOLDER}")
+    # A minute's grace covers the time between computing expires_at and calling.
+    ahead = _aware(expires_at) - utcnow()
+    if not MIN_EXPIRY - dt.timedelta(minutes=1) <= ahead <= MAX_EXPIRY:
+        raise ValueError("expires_at must be 30 minutes to 24 hours from now")
