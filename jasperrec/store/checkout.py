@@ -15,6 +15,8 @@ from jasperrec.db import utcnow
 from jasperrec.errors import NotFoundError
 from jasperrec.extensions import db
 from jasperrec.mail import send_mail
+from jasperrec.tasks import crontab
+from jasperrec.tasks import periodic_task
 
 from .errors import CartEmptyError
 from .errors import EmailNotConfirmedError
@@ -289,3 +291,9 @@ def expire_overdue_orders(grace: dt.timedelta = dt.timedelta(minutes=5)) -> int:
         _close(order, OrderStatus.EXPIRED)
     db.session.commit()
     return len(orders)
+
+
+@periodic_task(crontab(minute="*/5"))
+def expire_overdue_orders_task() -> None:
+    """Every five minutes: release the spaces held by payments that never finished."""
+    expire_overdue_orders()

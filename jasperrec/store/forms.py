@@ -6,6 +6,7 @@ from typing import Any
 
 from flask_wtf import FlaskForm
 from wtforms import IntegerField
+from wtforms import SelectChoice
 from wtforms import SelectField
 from wtforms.validators import DataRequired
 from wtforms.validators import InputRequired
@@ -26,7 +27,8 @@ class ProgramFilterForm(FlaskForm):
 
     category = SelectField(
         "Section",
-        choices=[("", "All sections")] + [(c.value, c.value.capitalize()) for c in ProgramCategory],
+        choices=[SelectChoice("", "All sections")]
+        + [SelectChoice(c.value, c.value.capitalize()) for c in ProgramCategory],
         validators=[Optional()],
     )
     age = IntegerField(
@@ -42,8 +44,8 @@ class AddProgramForm(FlaskForm):
 
     def set_people(self, holder_name: str, members: list[tuple[int, str]]) -> None:
         """Offer the account holder first, then each household member."""
-        self.participant.choices = [(SELF, f"{holder_name} (you)")] + [
-            (str(member_id), name) for member_id, name in members
+        self.participant.choices = [SelectChoice(SELF, f"{holder_name} (you)")] + [
+            SelectChoice(str(member_id), name) for member_id, name in members
         ]
 
     @property
