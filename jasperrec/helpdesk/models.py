@@ -1,4 +1,4 @@
-"""Service requests, each routed to a department's queue."""
+"""Service requests, each routed to a department's queue, and their conversations."""
 
 from __future__ import annotations
 
@@ -59,6 +59,11 @@ class ServiceRequest(db.Model):  # type: ignore[name-defined,misc]
     customer: Mapped[User] = relationship(foreign_keys=[customer_id])
     assignee: Mapped[User | None] = relationship(foreign_keys=[assignee_id])
     department: Mapped[Department] = relationship()
+    messages: Mapped[list[ServiceRequestMessage]] = relationship(
+        back_populates="request",
+        cascade="all, delete-orphan",
+        order_by="(ServiceRequestMessage.created_at, ServiceRequestMessage.id)",
+    )
 
     @property
     def is_open(self) -> bool:
@@ -73,3 +78,22 @@ class ServiceRequest(db.Model):  # type: ignore[name-defined,misc]
         """
         waiting_on_us = self.status in (RequestStatus.NEW, RequestStatus.OPEN)
         return waiting_on_us and self.due_at is not None and self.due_at < utcnow()
+
+
+class ServiceRequestMessage(db.Model):  # type: ignore[name-defined,misc]
+    """One message in a request's conversation, from the resident or from staff."""
+
+    __tablename__ = "service_request_messages"
+
+    id: Mapped[intpk]
+    request_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("service_requests.id", ondelete="CASCADE"), index=True
+    )
+    author_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    body: Mapped[str] = mapped_column(sa.Text)
+    # Staff messages are signed to residents with the author's first name and department.
+    is_from_staff: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    created_at: Mapped[created_at]
+
+    request: Mapped[ServiceRequest] = relationship(back_populates="messages")
+    author: Mapped[User] = relationship()

@@ -16,10 +16,12 @@ from jasperrec.extensions import db
 from jasperrec.mail import send_mail
 
 from . import standards
+from .errors import RequestClosedError
 from .errors import UnknownTopicError
 from .models import Channel
 from .models import RequestStatus
 from .models import ServiceRequest
+from .models import ServiceRequestMessage
 
 
 @dataclasses.dataclass(frozen=True)
@@ -98,6 +100,45 @@ def _in_scope_of(staff: User) -> sa.ColumnElement[bool]:
     return sa.or_(
         ServiceRequest.department_id.in_(department_ids), ServiceRequest.assignee_id == staff.id
     )
+
+
+def add_follow_up(customer: User, request_id: int, body: str) -> ServiceRequestMessage:
+    """Add the resident's message to their own open request.
+
+    A request waiting on the resident goes back to staff once they write.
+
+    :raises NotFoundError:
+    :raises RequestClosedError:
+    """
+    service_request = get_request_for(customer, request_id)
+    if not service_request.is_open:
+        raise RequestClosedError(
+            "This request is closed, so we cannot add to it. Please ask a new question."
+        )
+    message = ServiceRequestMessage(
+        request=service_request, author_id=customer.id, body=body.strip(), created_at=utcnow()
+    )
+    if service_request.status is RequestStatus.WAITING:
+        service_request.status = RequestStatus.OPEN
+    db.session.add(message)
+    db.session.commit()
+    return message
+
+
+def get_request_in_scope(staff: User, request_id: int) -> ServiceRequest:
+    """Return an open request in the staff member's queues or assigned to them.
+
+    :raises NotFoundError: also for requests outside their scope, so none can be probed for.
+    """
+    query = sa.select(ServiceRequest).where(
+        ServiceRequest.id == request_id,
+        ServiceRequest.status != RequestStatus.CLOSED,
+        _in_scope_of(staff),
+    )
+    found = db.session.scalars(query).first()
+    if found is None:
+        raise NotFoundError()
+    return found
 
 
 def list_queue_for(staff: User) -> Sequence[ServiceRequest]:

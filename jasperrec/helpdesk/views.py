@@ -17,6 +17,8 @@ from jasperrec.extensions import limiter
 from jasperrec.pages.views import local_time
 
 from . import service
+from .errors import RequestClosedError
+from .forms import MessageForm
 from .forms import NewRequestForm
 
 bp = Blueprint("helpdesk", __name__, url_prefix="/helpdesk")
@@ -65,4 +67,26 @@ def new_request() -> ResponseReturnValue:
 @login_required
 def service_request(request_id: int) -> ResponseReturnValue:
     found = service.get_request_for(current_user, request_id)
-    return render_template("helpdesk/service_request.html", service_request=found)
+    return render_template(
+        "helpdesk/service_request.html", service_request=found, form=MessageForm()
+    )
+
+
+@bp.route("/requests/<int:request_id>/messages", methods=["POST"])
+@limiter.limit(
+    lambda: _limit("HELPDESK_MESSAGE_LIMIT"), key_func=_resident_key, scope="helpdesk-message"
+)
+@login_required
+def add_message(request_id: int) -> ResponseReturnValue:
+    form = MessageForm()
+    if not form.validate_on_submit():
+        found = service.get_request_for(current_user, request_id)
+        page = render_template("helpdesk/service_request.html", service_request=found, form=form)
+        return page, 400
+    try:
+        service.add_follow_up(current_user, request_id, form.body.data)
+    except RequestClosedError as exc:
+        flash(str(exc), "error")
+    else:
+        flash("Your message is added to your request.", "success")
+    return redirect(url_for("helpdesk.service_request", request_id=request_id))

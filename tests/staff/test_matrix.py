@@ -48,6 +48,14 @@ MATRIX: dict[str, tuple[str, str, dict[str, str] | None, dict[str, int]]] = {
         BREAK_GLASS_FORM,
         {AGENT: 302, LEAD: 302, PRIVACY: 302},
     ),
+    # Only the agent's department holds the request; the lead may reply but not to this one.
+    "staff.service_request": ("GET", "/staff/requests/{request}", None, {AGENT: 200, LEAD: 404}),
+    "staff.reply": (
+        "POST",
+        "/staff/requests/{request}/reply",
+        {"body": "We have booked you in."},
+        {AGENT: 302, LEAD: 404},
+    ),
     "staff.accounts_list": ("GET", "/staff/accounts", None, {LEAD: 200, PRIVACY: 200, ADMIN: 200}),
     "staff.new_staff": ("GET", "/staff/accounts/new", None, {ADMIN: 200}),
     "staff.staff_roles": ("GET", "/staff/accounts/{colleague}/roles", None, {ADMIN: 200}),
@@ -145,7 +153,10 @@ def test_authorisation_matrix(
     method, url, data, _ = MATRIX[endpoint]
     sign_in_as(who, world, make_staff, staff_log_in, log_in)
     url = url.format(
-        resident=world["resident"].id, colleague=world["colleague"].id, grant=world["grant"].id
+        resident=world["resident"].id,
+        colleague=world["colleague"].id,
+        grant=world["grant"].id,
+        request=world["request"].id,
     )
 
     response = client.open(url, method=method, data=data)

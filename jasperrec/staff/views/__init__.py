@@ -69,5 +69,6 @@ from . import accounts  # noqa: E402
 from . import console  # noqa: E402
 from . import people  # noqa: E402
 from . import privacy  # noqa: E402
+from . import requests  # noqa: E402
 
-__all__ = ["accounts", "bp", "console", "people", "privacy"]
+__all__ = ["accounts", "bp", "console", "people", "privacy", "requests"]
