@@ -117,8 +117,8 @@ def seed() -> Iterator[str]:
     for email, first, last, role, department in STAFF:
         _ensure_staff(email, first, last, role, ensure_department(department))
         yield f"  {email} / {demo_password(email)} / {role.value} / key {demo_totp_secret(email)}"
-    added = ensure_demo_catalogue()
-    yield f"Demo catalogue: {len(PROGRAMS)} programs and {len(PRODUCTS)} products ({added} new)."
+    ensure_demo_catalogue()
+    yield f"Demo catalogue: {len(PROGRAMS)} programs and {len(PRODUCTS)} passes and products."
     ensure_department("Facilities")
     for email, department, channel, subject in REQUESTS:
         _ensure_request(email, ensure_department(department), channel, subject)

@@ -3,17 +3,30 @@ residents buy; the cart, checkout through the payment gateway, and the resident'
 and registrations.
 """
 
+from typing import Any
+
 from flask import Flask
+from flask_login import current_user
 
 from . import payments
+from . import service
 from .money import money
 from .views import bp
 
 
 def init_app(app: Flask) -> None:
-    """Set up the payment gateway and the money filter the store's pages use."""
+    """Set up the payment gateway, the money filter and the cart count in the header."""
     payments.init_app(app)
     app.add_template_filter(money)
+    app.context_processor(cart_badge)
+
+
+def cart_badge() -> dict[str, Any]:
+    """Give the layout the number of items in a signed-in resident's cart."""
+    # Mail is rendered outside any request, with no one signed in.
+    if not (current_user and current_user.is_authenticated):
+        return {}
+    return {"nav_counts": {"store.cart": service.count_cart_items(current_user)}}
 
 
 __all__ = ["bp", "init_app"]

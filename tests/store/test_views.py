@@ -273,3 +273,10 @@ def test_the_navigation_links_programs_passes_and_cart(client):
     assert 'href="/store/programs"' in page
     assert 'href="/store/passes-and-memberships"' in page
     assert 'href="/store/cart"' in page
+
+
+def test_the_header_shows_how_many_items_the_cart_holds(client, user, log_in):
+    service.add_product_to_cart(user, factories.ProductFactory().slug, 3)
+    log_in(user)
+    page = client.get("/").get_data(as_text=True)
+    assert '<span class="badge">3<span class="visually-hidden"> items</span></span>' in page

@@ -21,13 +21,11 @@ from ..errors import StoreError
 from ..forms import QuantityForm
 from . import bp
 
-# Stripe fills in the placeholder; the fake gateway does the same.
-SESSION_PLACEHOLDER = "{CHECKOUT_SESSION_ID}"
-
 
 def _return_url(endpoint: str) -> str:
+    """Build a return address the processor completes with the session's id."""
     url = url_for(endpoint, session_id="SESSION", _external=True)
-    return url.replace("SESSION", SESSION_PLACEHOLDER)
+    return url.replace("SESSION", payments.SESSION_ID_PLACEHOLDER)
 
 
 @bp.route("/cart")
