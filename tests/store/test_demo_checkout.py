@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from email.message import EmailMessage
 from typing import Any
@@ -10,6 +11,7 @@ import pytest
 import sqlalchemy as sa
 from flask import Flask
 
+from jasperrec.db import utcnow
 from jasperrec.extensions import db
 from jasperrec.store.models import Order
 from jasperrec.store.models import OrderStatus
@@ -78,6 +80,19 @@ def test_paying_an_order_no_longer_pending_changes_nothing(
     assert f"{expired.reference} is expired; nothing was charged" in response.get_data(as_text=True)
     assert "Pay $" not in response.get_data(as_text=True)
     assert reloaded(expired).status is OrderStatus.EXPIRED
+    assert db.session.scalars(sa.select(ProcessedEvent)).all() == []
+
+
+def test_paying_after_the_time_ran_out_changes_nothing(
+    client: Any, user: Any, log_in: Callable[..., Any], fake_gateway: FakeGateway
+) -> None:
+    log_in(user)
+    late = factories.OrderFactory(user=user, expires_at=utcnow() - dt.timedelta(minutes=1))
+
+    response = client.post(page(late) + "/pay", follow_redirects=True)
+
+    assert "ran out; nothing was charged" in response.get_data(as_text=True)
+    assert reloaded(late).status is OrderStatus.PENDING
     assert db.session.scalars(sa.select(ProcessedEvent)).all() == []
 
 

@@ -14,6 +14,7 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from flask_login import login_required
 
+from jasperrec.db import utcnow
 from jasperrec.extensions import csrf
 from jasperrec.extensions import limiter
 from jasperrec.forms import ConfirmForm
@@ -43,9 +44,8 @@ def stripe_webhook() -> ResponseReturnValue:
         webhooks.dispatch(event)
     except PaymentMismatchError:
         # A 400 makes Stripe retry and flags the event in its dashboard for staff.
-        log.error(
-            "Stripe event %s (%s): amount differs from the order total", event["id"], event["type"]
-        )
+        session_id = event["data"].get("object", {}).get("id")
+        log.error("Stripe event %s for %s: amount is not the order total", event["id"], session_id)
         abort(400)
     return {"received": True}
 
@@ -54,7 +54,9 @@ def stripe_webhook() -> ResponseReturnValue:
 @login_required
 def demo_checkout(session_id: str) -> ResponseReturnValue:
     order = _demo_order(session_id)
-    return render_template("store/demo_checkout.html", order=order, form=ConfirmForm())
+    return render_template(
+        "store/demo_checkout.html", order=order, refusal=_refusal(order), form=ConfirmForm()
+    )
 
 
 @bp.route("/demo-checkout/<session_id>/pay", methods=["POST"])
@@ -64,8 +66,9 @@ def pay_demo_checkout(session_id: str) -> ResponseReturnValue:
     if not ConfirmForm().validate_on_submit():
         flash("The page expired. Please try again.", "error")
         return redirect(url_for("store.demo_checkout", session_id=session_id))
-    if not order.is_pending:
-        flash(f"Order {order.reference} is {order.status.value}; nothing was charged.", "error")
+    refusal = _refusal(order)
+    if refusal:
+        flash(refusal, "error")
         return redirect(url_for("store.demo_checkout", session_id=session_id))
     gateway = _fake_gateway()
     # The same path a real payment takes: an event, through the webhook dispatcher.
@@ -92,3 +95,12 @@ def _demo_order(session_id: str) -> Order:
     """Return the signed-in resident's order behind a demo checkout, or 404."""
     _fake_gateway()
     return checkout.get_order_for_session(current_user, session_id)
+
+
+def _refusal(order: Order) -> str | None:
+    """Say why Stripe Checkout would refuse to take payment for the order, if it would."""
+    if not order.is_pending:
+        return f"Order {order.reference} is {order.status.value}; nothing was charged."
+    if order.expires_at <= utcnow():
+        return f"The time to pay for order {order.reference} ran out; nothing was charged."
+    return None
