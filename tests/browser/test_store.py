@@ -1,0 +1,103 @@
+"""A resident finds a program, registers a child, buys a pass and pays; every store page
+meets WCAG 2.1 AA along the way."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from collections.abc import Iterator
+
+import pytest
+from playwright.sync_api import Browser
+from playwright.sync_api import Page
+from playwright.sync_api import expect
+
+from jasperrec.extensions import db
+from jasperrec.store.demo import ensure_demo_catalogue
+from tests.browser.conftest import LiveServer
+from tests.browser.conftest import Resident
+from tests.browser.conftest import add_resident
+from tests.browser.conftest import sign_in
+from tests.browser.test_accessibility import check_page  # noqa: F401 (a fixture)
+
+pytestmark = pytest.mark.browser
+
+STORE_PAGES = {
+    "programs": "/store/programs",
+    "programs filtered, no match": "/store/programs?category=skating&age=40",
+    "program": "/store/programs/swim-kids-3",
+    "passes and memberships": "/store/passes-and-memberships",
+}
+
+
+@pytest.fixture(scope="module")
+def catalogue(live_server: LiveServer) -> None:
+    with live_server.app.app_context():
+        ensure_demo_catalogue()
+        db.session.commit()
+        db.session.remove()
+
+
+@pytest.fixture(scope="module")
+def shopper(live_server: LiveServer, catalogue: None) -> Resident:
+    return add_resident(live_server, "robin.lam@example.ca", "quartz harbour willow ember")
+
+
+@pytest.fixture
+def shopper_page(browser: Browser, live_server: LiveServer, shopper: Resident) -> Iterator[Page]:
+    context = browser.new_context(base_url=live_server.url)
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    sign_in(page, shopper)
+    yield page
+    context.close()
+
+
+@pytest.mark.usefixtures("catalogue")
+@pytest.mark.parametrize("path", STORE_PAGES.values(), ids=STORE_PAGES.keys())
+def test_store_page_meets_wcag_21_aa(
+    page: Page, check_page: Callable[[Page], None], path: str
+) -> None:
+    page.goto(path)
+    check_page(page)
+
+
+def test_a_resident_registers_a_child_buys_a_pass_and_pays(
+    shopper_page: Page, check_page: Callable[[Page], None], live_server: LiveServer
+) -> None:
+    page = shopper_page
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Programs").click()
+    page.get_by_label("Section").select_option("aquatics")
+    page.get_by_label("Participant's age").fill("10")
+    page.get_by_role("button", name="Show programs").click()
+    page.get_by_role("link", name="Swim Kids Level 3").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Swim Kids Level 3")
+
+    # The account holder has no date of birth: the reason shows beside the field.
+    page.get_by_label("Who is registering?").select_option(label="Avery Lam (you)")
+    page.get_by_role("button", name="Add to cart").click()
+    expect(page.locator(".field-error")).to_contain_text("Add your date of birth")
+    check_page(page)
+
+    page.get_by_label("Who is registering?").select_option(label="Sam Lam")
+    page.get_by_role("button", name="Add to cart").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Cart")
+
+    page.get_by_role("link", name="Passes and memberships").click()
+    page.get_by_label("Quantity of Youth 30-day pass").fill("2")
+    page.get_by_role("button", name=re.compile(r"^Add to cart\s+Youth 30-day pass$")).click()
+    expect(page.get_by_role("navigation", name="Main")).to_contain_text("Cart 3 items")
+    check_page(page)
+    # Swim Kids $84.00 (no GST) + 2 x $40.00 + $4.00 GST.
+    page.get_by_role("button", name="Check out and pay $168.00").click()
+
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Pay")
+    check_page(page)
+    page.get_by_role("button", name="Pay $168.00 (simulated)").click()
+
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Order JR-")
+    expect(page.get_by_role("main")).to_contain_text("Registrations are confirmed")
+    expect(page.get_by_role("row", name="Swim Kids Level 3")).to_contain_text("confirmed")
+    check_page(page)
+    receipts = [p.read_text() for p in live_server.outbox.glob("*robin_lam*.eml")]
+    assert any("Receipt for order JR-" in text for text in receipts), receipts
