@@ -22,6 +22,7 @@ from .auth.models import StaffRole
 from .auth.models import User
 from .db import utcnow
 from .extensions import db
+from .helpdesk import standards
 from .helpdesk.models import Channel
 from .helpdesk.models import ServiceRequest
 from .staff.accounts import ensure_department
@@ -71,14 +72,24 @@ STAFF = (
     ("taylor.privacy@example.ca", "Taylor", "Nguyen", Role.PRIVACY_OFFICER, "Legislative Services"),
     ("avery.admin@example.ca", "Avery", "Dubois", Role.ADMINISTRATOR, "Information Technology"),
 )
+# (customer, department, channel, topic, subject, description)
 REQUESTS = (
     (
         "alex.tremblay@example.ca",
         "Customer Service",
         Channel.PHONE,
+        None,
         "Which swim lesson level should Maya take?",
+        "Caller asked whether Maya should repeat Swim Kids 2 or move to Level 3.",
     ),
-    ("priya.singh@example.ca", "Facilities", Channel.WEB, "Booking the arena for a birthday"),
+    (
+        "priya.singh@example.ca",
+        "Facilities",
+        Channel.WEB,
+        "facilities",
+        "Booking the arena for a birthday",
+        "Is the arena free for a one-hour skating party on a Saturday in January?",
+    ),
 )
 
 
@@ -120,8 +131,8 @@ def seed() -> Iterator[str]:
     ensure_demo_catalogue()
     yield f"Demo catalogue: {len(PROGRAMS)} programs and {len(PRODUCTS)} passes and products."
     ensure_department("Facilities")
-    for email, department, channel, subject in REQUESTS:
-        _ensure_request(email, ensure_department(department), channel, subject)
+    for email, department, channel, topic, subject, description in REQUESTS:
+        _ensure_request(email, ensure_department(department), channel, topic, subject, description)
     db.session.commit()
 
 
@@ -177,18 +188,30 @@ def _ensure_staff(email: str, first: str, last: str, role: Role, department: Dep
     return user
 
 
-def _ensure_request(email: str, department: Department, channel: Channel, subject: str) -> None:
+def _ensure_request(
+    email: str,
+    department: Department,
+    channel: Channel,
+    topic: str | None,
+    subject: str,
+    description: str,
+) -> None:
     customer = accounts.find_user_by_email(email)
     exists = db.session.scalar(
         sa.select(ServiceRequest.id).where(ServiceRequest.subject == subject)
     )
     if customer is not None and exists is None:
+        received = utcnow()
         db.session.add(
             ServiceRequest(
                 customer_id=customer.id,
                 department_id=department.id,
                 channel=channel,
+                topic=topic,
                 subject=subject,
+                description=description,
+                created_at=received,
+                due_at=standards.due_at(received, channel),
             )
         )
         db.session.flush()

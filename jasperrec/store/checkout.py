@@ -45,7 +45,8 @@ class Checkout:
     """A placed order and the payment page the resident goes to next."""
 
     order: Order
-    payment_url: str
+    # None when nothing is owed: the order is settled at once, with no payment page.
+    payment_url: str | None
 
 
 def check_out(user: User, gateway: PaymentGateway, success_url: str, cancel_url: str) -> Checkout:
@@ -69,6 +70,8 @@ def check_out(user: User, gateway: PaymentGateway, success_url: str, cancel_url:
     try:
         _lock_programs(cart)
         order = _place_order(user, cart)
+        if order.total_cents == 0:
+            return _settle_free_order(order)
         session = gateway.create_checkout_session(
             reference=order.reference,
             customer_email=user.email,
@@ -211,14 +214,26 @@ def record_payment(
         )
     if not order.is_pending:
         log.warning("Order %s was paid after it was %s.", order.reference, order.status.value)
+    _mark_paid(order, payment_intent_id)
+    db.session.commit()
+    send_mail(order.user.email, "store/receipt", order=order, user=order.user)
+    return order
+
+
+def _mark_paid(order: Order, payment_intent_id: str | None) -> None:
     order.status = OrderStatus.PAID
     order.payment_intent_id = payment_intent_id
     order.paid_at = utcnow()
     order.closed_at = None
     _set_registrations(order, RegistrationStatus.CONFIRMED)
+
+
+def _settle_free_order(order: Order) -> Checkout:
+    """Confirm an order that costs nothing: card processors refuse a payment of $0."""
+    _mark_paid(order, None)
     db.session.commit()
     send_mail(order.user.email, "store/receipt", order=order, user=order.user)
-    return order
+    return Checkout(order, None)
 
 
 def _close(order: Order, status: OrderStatus) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import threading
+from collections.abc import Callable
 from collections.abc import Iterable
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -46,6 +47,27 @@ CHROMIUM_ARGS = [
 ]
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 TEST_REDIS_URL = os.environ.get("JASPERREC_TEST_REDIS_URL")
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+# Runs in the page after axe-core is loaded; returns only what a reader of a failure needs.
+RUN_AXE = """
+async (tags) => {
+  const results = await axe.run(document, {
+    runOnly: {type: "tag", values: tags},
+    resultTypes: ["violations"],
+  });
+  return results.violations.map((v) => ({
+    id: v.id,
+    impact: v.impact,
+    help: v.help,
+    helpUrl: v.helpUrl,
+    nodes: v.nodes.map((n) => ({
+      target: n.target.join(" "),
+      html: n.html,
+      summary: n.failureSummary,
+    })),
+  }));
+}
+"""
 
 
 @dataclass(frozen=True)
@@ -199,3 +221,32 @@ def sign_in(page: Page, resident: Resident) -> None:
     page.get_by_label("Password", exact=True).fill(resident.password)
     page.get_by_role("main").get_by_role("button", name="Sign in").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("My account")
+
+
+def describe(violations: list[dict[str, Any]]) -> str:
+    """Lay out axe's findings so the failure says what to fix and where."""
+    lines = []
+    for violation in violations:
+        lines.append(
+            f"- {violation['id']} ({violation['impact']}): {violation['help']}"
+            f"\n  {violation['helpUrl']}"
+        )
+        for node in violation["nodes"]:
+            lines.append(f"    at {node['target']}\n      {node['html']}")
+            lines.append("      " + node["summary"].replace("\n", "\n      "))
+    return "\n".join(lines)
+
+
+@pytest.fixture
+def check_page(axe_source: str) -> Callable[[Page], None]:
+    """Run axe-core's WCAG 2.1 A/AA rules on the page shown and fail on any violation."""
+
+    def check(page: Page) -> None:
+        # evaluate() is not subject to the page's CSP, which forbids inline scripts.
+        page.evaluate(axe_source)
+        violations = page.evaluate(RUN_AXE, WCAG_TAGS)
+        assert not violations, (
+            f"{len(violations)} WCAG violation(s) on {page.url}:\n{describe(violations)}"
+        )
+
+    return check

@@ -11,34 +11,16 @@ from playwright.sync_api import Browser
 from playwright.sync_api import Page
 from playwright.sync_api import expect
 
+from tests.browser.conftest import RUN_AXE
+from tests.browser.conftest import WCAG_TAGS
 from tests.browser.conftest import LiveServer
 from tests.browser.conftest import Resident
 from tests.browser.conftest import add_resident
+from tests.browser.conftest import describe
 from tests.browser.conftest import sign_in
 
 pytestmark = pytest.mark.browser
 
-WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
-# Runs in the page after axe-core is loaded; returns only what a reader of a failure needs.
-RUN_AXE = """
-async (tags) => {
-  const results = await axe.run(document, {
-    runOnly: {type: "tag", values: tags},
-    resultTypes: ["violations"],
-  });
-  return results.violations.map((v) => ({
-    id: v.id,
-    impact: v.impact,
-    help: v.help,
-    helpUrl: v.helpUrl,
-    nodes: v.nodes.map((n) => ({
-      target: n.target.join(" "),
-      html: n.html,
-      summary: n.failureSummary,
-    })),
-  }));
-}
-"""
 # What the focused element looks like: enough to tell whether focus can be seen.
 FOCUS_STYLE = """
 () => {
@@ -61,6 +43,7 @@ PUBLIC_PAGES = {
     "register": "/auth/register",
     "sign in": "/auth/login",
     "privacy statement": "/privacy",
+    "helpdesk": "/helpdesk/",
     "page not found": "/no-such-page",
 }
 SIGNED_IN_PAGES = {
@@ -68,36 +51,11 @@ SIGNED_IN_PAGES = {
     "household": "/auth/household",
     "add household member": "/auth/household/new",
     "signed-in devices": "/auth/sessions",
+    "my helpdesk requests": "/helpdesk/",
+    "ask a question": "/helpdesk/new",
+    "my orders": "/store/orders",
+    "empty cart": "/store/cart",
 }
-
-
-def describe(violations: list[dict[str, Any]]) -> str:
-    """Lay out axe's findings so the failure says what to fix and where."""
-    lines = []
-    for violation in violations:
-        lines.append(
-            f"- {violation['id']} ({violation['impact']}): {violation['help']}"
-            f"\n  {violation['helpUrl']}"
-        )
-        for node in violation["nodes"]:
-            lines.append(f"    at {node['target']}\n      {node['html']}")
-            lines.append("      " + node["summary"].replace("\n", "\n      "))
-    return "\n".join(lines)
-
-
-@pytest.fixture
-def check_page(axe_source: str) -> Callable[[Page], None]:
-    """Run axe-core's WCAG 2.1 A/AA rules on the page shown and fail on any violation."""
-
-    def check(page: Page) -> None:
-        # evaluate() is not subject to the page's CSP, which forbids inline scripts.
-        page.evaluate(axe_source)
-        violations = page.evaluate(RUN_AXE, WCAG_TAGS)
-        assert not violations, (
-            f"{len(violations)} WCAG violation(s) on {page.url}:\n{describe(violations)}"
-        )
-
-    return check
 
 
 @pytest.fixture(scope="module")
@@ -208,3 +166,20 @@ def test_axe_check_catches_a_planted_violation(page: Page, axe_source: str) -> N
     page.evaluate(axe_source)
     violations = page.evaluate(RUN_AXE, WCAG_TAGS)
     assert [v["id"] for v in violations] == ["image-alt"], describe(violations)
+
+
+def test_a_resident_asks_a_question_and_reads_the_request_page(
+    signed_in_page: Page, check_page: Callable[[Page], None]
+) -> None:
+    page = signed_in_page
+    page.goto("/helpdesk/new")
+    page.get_by_role("button", name="Send my request").click()
+    expect(page.get_by_role("alert")).to_contain_text("Please fix the following")
+    check_page(page)
+    page.get_by_label("What is it about?").select_option(label="Programs and registration")
+    page.get_by_label("Subject").fill("Is there a waiting list for Swim Kids 3?")
+    page.get_by_label("How can we help?").fill("Sam would like a Saturday class if one opens.")
+    page.get_by_role("button", name="Send my request").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Request #")
+    expect(page.get_by_role("main")).to_contain_text("Recreation Programs")
+    check_page(page)

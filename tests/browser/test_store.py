@@ -18,7 +18,6 @@ from tests.browser.conftest import LiveServer
 from tests.browser.conftest import Resident
 from tests.browser.conftest import add_resident
 from tests.browser.conftest import sign_in
-from tests.browser.test_accessibility import check_page  # noqa: F401 (a fixture)
 
 pytestmark = pytest.mark.browser
 

@@ -283,3 +283,15 @@ def test_the_worker_expires_overdue_orders_every_five_minutes(user):
     assert not task.task_class().validate_datetime(dt.datetime(2026, 11, 25, 10, 56))
     task.call_local()
     assert overdue.status is OrderStatus.EXPIRED
+
+
+def test_an_order_that_costs_nothing_is_confirmed_without_a_payment(user, fake_gateway, outbox):
+    program = factories.ProgramFactory(price_cents=0)
+    service.add_program_to_cart(user, program.slug, factories.HouseholdMemberFactory(user=user).id)
+    placed = _check_out(user, fake_gateway)
+    assert placed.payment_url is None
+    assert placed.order.status is OrderStatus.PAID
+    assert placed.order.lines[0].registration.status is RegistrationStatus.CONFIRMED
+    assert fake_gateway.calls == []
+    [receipt] = outbox
+    assert "nothing was owed" in receipt.get_body(("plain",)).get_content()

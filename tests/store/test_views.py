@@ -280,3 +280,13 @@ def test_the_header_shows_how_many_items_the_cart_holds(client, user, log_in):
     log_in(user)
     page = client.get("/").get_data(as_text=True)
     assert '<span class="badge">3<span class="visually-hidden"> items</span></span>' in page
+
+
+def test_a_free_order_goes_straight_to_its_confirmed_page(client, user, log_in):
+    program = factories.ProgramFactory(price_cents=0)
+    service.add_program_to_cart(user, program.slug, factories.HouseholdMemberFactory(user=user).id)
+    log_in(user)
+    response = client.post("/store/checkout", follow_redirects=True)
+    page = response.get_data(as_text=True)
+    assert "is confirmed; nothing was owed" in page
+    assert "Registrations are confirmed" in page

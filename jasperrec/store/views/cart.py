@@ -79,4 +79,7 @@ def checkout() -> ResponseReturnValue:
     except StoreError as error:
         flash(str(error), "error")
         return redirect(url_for("store.cart"))
+    if placed.payment_url is None:
+        flash(f"Order {placed.order.reference} is confirmed; nothing was owed.", "success")
+        return redirect(url_for("store.order", order_id=placed.order.id))
     return redirect(placed.payment_url, code=303)
