@@ -1,0 +1,109 @@
+"""Two residents checking out the last space at the same moment, on separate connections.
+
+The rest of the suite runs each test inside one rolled-back transaction; this test needs
+real, separately committed transactions, so it is marked `commits` and deletes what it
+made afterwards.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+from flask import Flask
+
+from jasperrec.auth.models import HouseholdMember
+from jasperrec.auth.models import User
+from jasperrec.extensions import db
+from jasperrec.store import checkout
+from jasperrec.store import service
+from jasperrec.store.errors import ProgramFullError
+from jasperrec.store.models import CartItem
+from jasperrec.store.models import Order
+from jasperrec.store.models import OrderLine
+from jasperrec.store.models import Program
+from jasperrec.store.models import Registration
+from tests import factories
+
+URL = "http://127.0.0.1:5000/store/checkout/complete?session_id={CHECKOUT_SESSION_ID}"
+
+
+class SlowGateway:
+    """The fake gateway, taking as long as a real processor to start a payment."""
+
+    def __init__(self, inner: Any) -> None:
+        self.inner = inner
+
+    def create_checkout_session(self, **kwargs: Any) -> Any:
+        time.sleep(0.5)
+        return self.inner.create_checkout_session(**kwargs)
+
+
+@pytest.fixture
+def cleanup(app: Flask) -> Iterator[None]:
+    """Delete the rows the race committed."""
+    yield
+    db.session.remove()
+    users = sa.select(User.id).where(User.email.like("racer%@example.ca"))
+    orders = sa.select(Order.id).where(Order.user_id.in_(users))
+    lines = sa.select(OrderLine.id).where(OrderLine.order_id.in_(orders))
+    for statement in (
+        sa.delete(Registration).where(Registration.order_line_id.in_(lines)),
+        sa.delete(OrderLine).where(OrderLine.order_id.in_(orders)),
+        sa.delete(Order).where(Order.id.in_(orders)),
+        sa.delete(CartItem).where(CartItem.user_id.in_(users)),
+        sa.delete(HouseholdMember).where(HouseholdMember.user_id.in_(users)),
+        sa.delete(Program).where(Program.slug == "race-for-the-last-space"),
+        sa.delete(User).where(User.email.like("racer%@example.ca")),
+    ):
+        db.session.execute(statement)
+    db.session.commit()
+
+
+@pytest.mark.commits
+def test_two_checkouts_at_once_cannot_both_take_the_last_space(app, cleanup, fake_gateway):
+    program = factories.ProgramFactory(slug="race-for-the-last-space", capacity=1)
+    racers = [factories.UserFactory(email=f"racer{n}@example.ca") for n in range(2)]
+    for racer in racers:
+        child = factories.HouseholdMemberFactory(user=racer)
+        db.session.add(CartItem(user_id=racer.id, program=program, household_member=child))
+    db.session.commit()
+    ids = [racer.id for racer in racers]
+    slug = program.slug
+    db.session.remove()
+
+    start = threading.Barrier(2, timeout=10)
+    outcomes: dict[int, str] = {}
+
+    def race(user_id: int) -> None:
+        # Wait before touching the database: on SQLite even a read takes the write lock.
+        start.wait()
+        with app.app_context():
+            try:
+                user = db.session.get(User, user_id)
+                checkout.check_out(user, SlowGateway(fake_gateway), URL, URL)
+                outcomes[user_id] = "placed"
+            except ProgramFullError:
+                outcomes[user_id] = "full"
+            except Exception as error:  # noqa: BLE001 (reported by the assertion below)
+                outcomes[user_id] = repr(error)
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=race, args=(user_id,)) for user_id in ids]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+
+    assert sorted(outcomes.values()) == ["full", "placed"]
+    program = db.session.scalar(sa.select(Program).where(Program.slug == slug))
+    assert service.spaces_left(program) == 0
+    held = db.session.scalar(
+        sa.select(sa.func.count(Registration.id)).where(Registration.program_id == program.id)
+    )
+    assert held == 1
