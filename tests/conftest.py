@@ -7,6 +7,7 @@ import os
 from collections.abc import Callable
 from collections.abc import Iterator
 from email.message import EmailMessage
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -17,6 +18,7 @@ from flask.testing import FlaskClient
 from flask_migrate import upgrade
 
 from jasperrec import create_app
+from jasperrec import tasks
 from jasperrec.extensions import db
 from jasperrec.extensions import limiter
 from jasperrec.mail import EXTENSION_KEY
@@ -25,6 +27,13 @@ from tests import factories
 TEST_DATABASE_URL = os.environ.get("JASPERREC_TEST_DATABASE_URL")
 TEST_REDIS_URL = os.environ.get("JASPERREC_TEST_REDIS_URL")
 PASSWORD = "correct horse battery staple"
+# Settings for extra apps built in a test: no queue, no mail server, no Redis.
+QUIET = {
+    "TASKS_BACKEND": "immediate",
+    "MAIL_BACKEND": "memory",
+    "RATELIMIT_STORAGE_URI": "memory://",
+    "SECRET_KEY": "another-key",
+}
 
 
 class IsolatedClient(FlaskClient):
@@ -168,3 +177,16 @@ def log_in(client: FlaskClient) -> Callable[..., Any]:
         return client.post("/auth/login", data=data)
 
     return do_log_in
+
+
+@pytest.fixture
+def other_app(app: Flask, tmp_path: Path) -> Iterator[Callable[..., Flask]]:
+    """Build extra apps, then point the shared extensions back at the suite's app."""
+
+    def build(**overrides: Any) -> Flask:
+        return create_app({"INSTANCE_PATH": str(tmp_path), **QUIET, **overrides})
+
+    yield build
+    limiter.init_app(app)
+    limiter.enabled = False
+    tasks.init_app(app)

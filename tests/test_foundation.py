@@ -20,22 +20,15 @@ from flask_migrate import downgrade
 from flask_migrate import upgrade
 
 from jasperrec import create_app
-from jasperrec import tasks
 from jasperrec.cli import seed_demo_command
 from jasperrec.config import ConfigError
 from jasperrec.extensions import db
-from jasperrec.extensions import limiter
 from jasperrec.mail import OutboxMailer
 from jasperrec.mail import SmtpMailer
 from jasperrec.mail import build_message
 from tests import conftest
+from tests.conftest import QUIET
 
-QUIET = {
-    "TASKS_BACKEND": "immediate",
-    "MAIL_BACKEND": "memory",
-    "RATELIMIT_STORAGE_URI": "memory://",
-    "SECRET_KEY": "another-key",
-}
 PRODUCTION = {
     "ENV": "production",
     "SECRET_KEY": "k",
@@ -48,19 +41,6 @@ PRODUCTION = {
     "MAIL_BACKEND": "memory",
     "RATELIMIT_STORAGE_URI": "memory://",
 }
-
-
-@pytest.fixture
-def other_app(app: Flask, tmp_path: Path) -> Iterator[Callable[..., Flask]]:
-    """Build extra apps, then point the shared extensions back at the suite's app."""
-
-    def build(**overrides: Any) -> Flask:
-        return create_app({"INSTANCE_PATH": str(tmp_path), **QUIET, **overrides})
-
-    yield build
-    limiter.init_app(app)
-    limiter.enabled = False
-    tasks.init_app(app)
 
 
 def test_configuration_layers_apply_in_order(

@@ -4,18 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 
 import pytest
 import stripe
 from flask import Flask
 
-from jasperrec import create_app
-from jasperrec import tasks
 from jasperrec.config import ConfigError
 from jasperrec.db import utcnow
-from jasperrec.extensions import limiter
 from jasperrec.headers import CONTENT_SECURITY_POLICY
 from jasperrec.store import payments
 from jasperrec.store.errors import InvalidWebhookError
@@ -28,6 +25,7 @@ from jasperrec.store.payments import StripeGateway
 from tests.store.conftest import STRIPE_WEBHOOK_SECRET
 from tests.store.conftest import RecordingHTTPClient
 from tests.store.conftest import sign
+from tests.test_foundation import PRODUCTION
 
 SUCCESS_URL = "https://rec.example.ca/store/checkout/complete?session_id={CHECKOUT_SESSION_ID}"
 CANCEL_URL = "https://rec.example.ca/store/checkout/cancelled?session_id={CHECKOUT_SESSION_ID}"
@@ -443,28 +441,8 @@ def test_pages_may_be_redirected_to_stripe_checkout_with_stripe(
     assert "default-src 'self'" in policy
 
 
-def test_production_allows_stripe_checkout_by_default(app: Flask, tmp_path: Path) -> None:
-    made = create_app(
-        {
-            "INSTANCE_PATH": str(tmp_path),
-            "ENV": "production",
-            "SECRET_KEY": "k",
-            "DATABASE_URL": "sqlite://",
-            "REDIS_URL": "redis://127.0.0.1:6379/15",
-            "STRIPE_SECRET_KEY": "sk_test_x",
-            "STRIPE_WEBHOOK_SECRET": "whsec_x",
-            "PUBLIC_URL": "https://rec.example.ca",
-            "TASKS_BACKEND": "immediate",
-            "MAIL_BACKEND": "memory",
-            "RATELIMIT_STORAGE_URI": "memory://",
-        }
-    )
-    try:
-        response = made.test_client().get("/", base_url="https://rec.example.ca")
-    finally:
-        # Building an app rebinds shared extensions; point them back at the suite's app.
-        limiter.init_app(app)
-        limiter.enabled = False
-        tasks.init_app(app)
+def test_production_allows_stripe_checkout_by_default(other_app: Callable[..., Flask]) -> None:
+    made = other_app(**PRODUCTION)
+    response = made.test_client().get("/", base_url="https://rec.example.ca")
 
     assert "https://checkout.stripe.com" in response.headers["Content-Security-Policy"]
