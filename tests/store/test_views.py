@@ -290,3 +290,10 @@ def test_a_free_order_goes_straight_to_its_confirmed_page(client, user, log_in):
     page = response.get_data(as_text=True)
     assert "is confirmed; nothing was owed" in page
     assert "Registrations are confirmed" in page
+
+
+def test_my_account_links_to_orders_and_helpdesk_requests(client, user, log_in):
+    log_in(user)
+    page = client.get("/auth/account").get_data(as_text=True)
+    assert 'href="/store/orders"' in page
+    assert 'href="/helpdesk/"' in page
