@@ -17,6 +17,7 @@ from .auth.errors import EmailTakenError
 from .auth.errors import WeakPasswordError
 from .auth.models import Role
 from .auth.permissions import STAFF_ROLES
+from .auth.service import ensure_department
 from .extensions import db
 from .staff import accounts
 
@@ -63,7 +64,7 @@ def create_staff_command(
     password: str,
 ) -> None:
     """Create a staff account; it must set up two-step sign-in at its first sign-in."""
-    department_ids = frozenset(accounts.ensure_department(name).id for name in departments)
+    department_ids = frozenset(ensure_department(name).id for name in departments)
     details = accounts.NewStaff(
         email=email,
         first_name=first_name,

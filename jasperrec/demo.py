@@ -25,7 +25,6 @@ from .extensions import db
 from .helpdesk import standards
 from .helpdesk.models import Channel
 from .helpdesk.models import ServiceRequest
-from .staff.accounts import ensure_department
 from .store.demo import PRODUCTS
 from .store.demo import PROGRAMS
 from .store.demo import ensure_demo_catalogue
@@ -126,13 +125,15 @@ def seed() -> Iterator[str]:
     yield "Demo staff (email / password / role; two-step sign-in is on: get a code with"
     yield "  `jasperrec demo-code EMAIL`, or add the TOTP key to an authenticator app):"
     for email, first, last, role, department in STAFF:
-        _ensure_staff(email, first, last, role, ensure_department(department))
+        _ensure_staff(email, first, last, role, accounts.ensure_department(department))
         yield f"  {email} / {demo_password(email)} / {role.value} / key {demo_totp_secret(email)}"
     ensure_demo_catalogue()
     yield f"Demo catalogue: {len(PROGRAMS)} programs and {len(PRODUCTS)} passes and products."
-    ensure_department("Facilities")
+    accounts.ensure_department("Facilities")
     for email, department, channel, topic, subject, description in REQUESTS:
-        _ensure_request(email, ensure_department(department), channel, topic, subject, description)
+        _ensure_request(
+            email, accounts.ensure_department(department), channel, topic, subject, description
+        )
     db.session.commit()
 
 

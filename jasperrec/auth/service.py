@@ -19,6 +19,7 @@ from .errors import EmailTakenError
 from .errors import InvalidTokenError
 from .errors import WeakPasswordError
 from .errors import WrongPasswordError
+from .models import Department
 from .models import User
 from .models import UserSession
 
@@ -253,3 +254,14 @@ def export_user_data(user: User) -> dict[str, Any]:
         "last_login_at",
     )
     return {name: getattr(user, name) for name in fields}
+
+
+def ensure_department(name: str) -> Department:
+    """Return the department with this name, creating it if needed; flushes only."""
+    slug = "-".join(name.lower().split())[:40]
+    department = db.session.scalar(sa.select(Department).where(Department.slug == slug))
+    if department is None:
+        department = Department(slug=slug, name=name.strip())
+        db.session.add(department)
+        db.session.flush()
+    return department

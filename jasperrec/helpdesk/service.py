@@ -10,6 +10,7 @@ from flask import current_app
 
 from jasperrec.auth.models import Department
 from jasperrec.auth.models import User
+from jasperrec.auth.service import ensure_department
 from jasperrec.db import utcnow
 from jasperrec.errors import NotFoundError
 from jasperrec.extensions import db
@@ -39,10 +40,6 @@ def topic_choices() -> list[tuple[str, str]]:
 
 
 def _department_for(topic: str) -> Department:
-    # staff imports this module for its queues, so importing staff at load time would be a
-    # cycle; ensure_department is the one place departments are created.
-    from jasperrec.staff.accounts import ensure_department
-
     topics = current_app.config["HELPDESK_TOPICS"]
     if topic not in topics:
         raise UnknownTopicError(f"We do not handle the topic {topic!r}.")

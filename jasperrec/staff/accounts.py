@@ -68,17 +68,6 @@ def get_staff(staff_id: int) -> User:
     return user
 
 
-def ensure_department(name: str) -> Department:
-    """Return the department with this name, creating it if needed; flushes only."""
-    slug = "-".join(name.lower().split())[:40]
-    department = db.session.scalar(sa.select(Department).where(Department.slug == slug))
-    if department is None:
-        department = Department(slug=slug, name=name.strip())
-        db.session.add(department)
-        db.session.flush()
-    return department
-
-
 def _departments(ids: Iterable[int]) -> list[Department]:
     wanted = set(ids)
     if not wanted:
