@@ -11,9 +11,10 @@ from wtforms import TextAreaField
 from wtforms.validators import DataRequired
 from wtforms.validators import Length
 
+from .models import MESSAGE_MAX
+
 SUBJECT_MAX = 200
 DESCRIPTION_MAX = 5000
-MESSAGE_MAX = 5000
 
 
 class NewRequestForm(FlaskForm):

@@ -17,6 +17,9 @@ from jasperrec.db import intpk
 from jasperrec.db import utcnow
 from jasperrec.extensions import db
 
+# The longest message either side may add to a request's conversation.
+MESSAGE_MAX = 5000
+
 
 class Channel(enum.StrEnum):
     """How the request reached us."""

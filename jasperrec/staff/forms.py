@@ -19,6 +19,7 @@ from jasperrec.auth.forms import email_field
 from jasperrec.auth.forms import name_field
 from jasperrec.auth.forms import strip
 from jasperrec.auth.permissions import STAFF_ROLES
+from jasperrec.helpdesk.models import MESSAGE_MAX
 
 from .models import BREAK_GLASS_LABELS
 from .models import AccessKind
@@ -107,3 +108,15 @@ class AuditFilterForm(FlaskForm):
     )
     since = DateField("From", validators=[Optional()])
     until = DateField("To (inclusive)", validators=[Optional()])
+
+
+class ReplyForm(FlaskForm):
+    """Answer a resident on one of their helpdesk requests."""
+
+    body = TextAreaField(
+        "Your reply",
+        validators=[
+            DataRequired("Write a reply first."),
+            Length(max=MESSAGE_MAX, message=f"Keep the reply to {MESSAGE_MAX} characters."),
+        ],
+    )

@@ -205,7 +205,7 @@ def test_staff_reply_with_bad_input_writes_nothing(
     response = client.post(f"/staff/requests/{request_.id}/reply", data={"body": ""})
 
     assert response.status_code == 400
-    assert b"Write a message first." in response.data
+    assert b"Write a reply first." in response.data
     assert messages() == []
     assert outbox == []
     assert request_.status is RequestStatus.NEW

@@ -12,8 +12,8 @@ from flask_login import current_user
 from jasperrec.auth.permissions import Permission
 from jasperrec.auth.permissions import permission_required
 from jasperrec.helpdesk import replies
-from jasperrec.helpdesk.forms import MessageForm
 
+from ..forms import ReplyForm
 from . import bp
 
 
@@ -21,13 +21,13 @@ from . import bp
 @permission_required(Permission.HELPDESK_REQUESTS_REPLY)
 def service_request(request_id: int) -> ResponseReturnValue:
     found = replies.open_request_for_staff(current_user, request_id)
-    return render_template("staff/request.html", service_request=found, form=MessageForm())
+    return render_template("staff/request.html", service_request=found, form=ReplyForm())
 
 
 @bp.route("/requests/<int:request_id>/reply", methods=["POST"])
 @permission_required(Permission.HELPDESK_REQUESTS_REPLY)
 def reply(request_id: int) -> ResponseReturnValue:
-    form = MessageForm()
+    form = ReplyForm()
     if not form.validate_on_submit():
         found = replies.open_request_for_staff(current_user, request_id)
         return render_template("staff/request.html", service_request=found, form=form), 400
