@@ -41,6 +41,16 @@ class ProductKind(enum.StrEnum):
     DROP_IN = "drop-in visits"
     GIFT_CARD = "gift card"
 
+    @property
+    def heading(self) -> str:
+        """The section heading this kind of product is listed under."""
+        return {
+            ProductKind.PASS: "Passes",
+            ProductKind.MEMBERSHIP: "Memberships",
+            ProductKind.DROP_IN: "Drop-in visit cards",
+            ProductKind.GIFT_CARD: "Gift cards",
+        }[self]
+
 
 class OrderStatus(enum.StrEnum):
     """Where an order stands with the payment processor."""

@@ -12,6 +12,7 @@ from jasperrec.store import service
 from jasperrec.store.models import CartItem
 from jasperrec.store.models import Order
 from jasperrec.store.models import OrderStatus
+from jasperrec.store.models import ProductKind
 from tests import factories
 
 
@@ -297,3 +298,12 @@ def test_my_account_links_to_orders_and_helpdesk_requests(client, user, log_in):
     page = client.get("/auth/account").get_data(as_text=True)
     assert 'href="/store/orders"' in page
     assert 'href="/helpdesk/"' in page
+
+
+def test_the_passes_page_heads_each_kind_of_product(client):
+    factories.ProductFactory()
+    factories.ProductFactory(kind=ProductKind.GIFT_CARD, is_taxable=False)
+    page = client.get("/store/passes-and-memberships").get_data(as_text=True)
+    assert ">Passes</h2>" in page
+    assert ">Gift cards</h2>" in page
+    assert ">Memberships</h2>" not in page
