@@ -64,10 +64,11 @@ def check_out(user: User, gateway: PaymentGateway, success_url: str, cancel_url:
         raise EmailNotConfirmedError(
             "Confirm your email address before you buy: your receipt goes there."
         )
-    cart = price_cart(user)
-    if not cart.lines:
-        raise CartEmptyError("Your cart is empty.")
     try:
+        _lock_cart(user)
+        cart = price_cart(user)
+        if not cart.lines:
+            raise CartEmptyError("Your cart is empty.")
         _lock_programs(cart)
         order = _place_order(user, cart)
         if order.total_cents == 0:
@@ -87,6 +88,13 @@ def check_out(user: User, gateway: PaymentGateway, success_url: str, cancel_url:
     order.checkout_session_id = session.id
     db.session.commit()
     return Checkout(order, session.url)
+
+
+def _lock_cart(user: User) -> None:
+    """Lock the resident's cart, so a double-clicked checkout places one order, not two."""
+    db.session.execute(
+        sa.select(CartItem.id).where(CartItem.user_id == user.id).with_for_update()
+    ).all()
 
 
 def _lock_programs(cart: Cart) -> None:

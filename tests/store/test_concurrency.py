@@ -21,10 +21,11 @@ from jasperrec.auth.models import User
 from jasperrec.extensions import db
 from jasperrec.store import checkout
 from jasperrec.store import service
-from jasperrec.store.errors import ProgramFullError
+from jasperrec.store.errors import StoreError
 from jasperrec.store.models import CartItem
 from jasperrec.store.models import Order
 from jasperrec.store.models import OrderLine
+from jasperrec.store.models import Product
 from jasperrec.store.models import Program
 from jasperrec.store.models import Registration
 from tests import factories
@@ -58,10 +59,39 @@ def cleanup(app: Flask) -> Iterator[None]:
         sa.delete(CartItem).where(CartItem.user_id.in_(users)),
         sa.delete(HouseholdMember).where(HouseholdMember.user_id.in_(users)),
         sa.delete(Program).where(Program.slug == "race-for-the-last-space"),
+        sa.delete(Product).where(Product.slug == "race-product"),
         sa.delete(User).where(User.email.like("racer%@example.ca")),
     ):
         db.session.execute(statement)
     db.session.commit()
+
+
+def _race(app: Flask, gateway: Any, user_ids: list[int]) -> list[str]:
+    """Check out for each user on a thread of its own, all at once; say how each ended."""
+    start = threading.Barrier(len(user_ids), timeout=10)
+    outcomes: list[str] = []
+
+    def race(user_id: int) -> None:
+        # Wait before touching the database: on SQLite even a read takes the write lock.
+        start.wait()
+        with app.app_context():
+            try:
+                user = db.session.get(User, user_id)
+                checkout.check_out(user, SlowGateway(gateway), URL, URL)
+                outcomes.append("placed")
+            except StoreError as error:
+                outcomes.append(type(error).__name__)
+            except Exception as error:  # noqa: BLE001 (reported by the caller's assertion)
+                outcomes.append(repr(error))
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=race, args=(user_id,)) for user_id in user_ids]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    return sorted(outcomes)
 
 
 @pytest.mark.commits
@@ -76,34 +106,31 @@ def test_two_checkouts_at_once_cannot_both_take_the_last_space(app, cleanup, fak
     slug = program.slug
     db.session.remove()
 
-    start = threading.Barrier(2, timeout=10)
-    outcomes: dict[int, str] = {}
+    outcomes = _race(app, fake_gateway, ids)
 
-    def race(user_id: int) -> None:
-        # Wait before touching the database: on SQLite even a read takes the write lock.
-        start.wait()
-        with app.app_context():
-            try:
-                user = db.session.get(User, user_id)
-                checkout.check_out(user, SlowGateway(fake_gateway), URL, URL)
-                outcomes[user_id] = "placed"
-            except ProgramFullError:
-                outcomes[user_id] = "full"
-            except Exception as error:  # noqa: BLE001 (reported by the assertion below)
-                outcomes[user_id] = repr(error)
-            finally:
-                db.session.remove()
-
-    threads = [threading.Thread(target=race, args=(user_id,)) for user_id in ids]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-
-    assert sorted(outcomes.values()) == ["full", "placed"]
+    assert outcomes == ["ProgramFullError", "placed"]
     program = db.session.scalar(sa.select(Program).where(Program.slug == slug))
     assert service.spaces_left(program) == 0
     held = db.session.scalar(
         sa.select(sa.func.count(Registration.id)).where(Registration.program_id == program.id)
     )
     assert held == 1
+
+
+@pytest.mark.commits
+def test_a_double_clicked_checkout_places_one_order(app, cleanup, fake_gateway):
+    racer = factories.UserFactory(email="racer9@example.ca")
+    db.session.add(
+        CartItem(
+            user_id=racer.id, product=factories.ProductFactory(slug="race-product"), quantity=2
+        )
+    )
+    db.session.commit()
+    racer_id = racer.id
+    db.session.remove()
+
+    outcomes = _race(app, fake_gateway, [racer_id, racer_id])
+
+    assert outcomes == ["CartEmptyError", "placed"]
+    orders = db.session.scalar(sa.select(sa.func.count(Order.id)).where(Order.user_id == racer_id))
+    assert orders == 1
