@@ -174,6 +174,9 @@ def test_another_residents_cart_item_is_404(client, user, log_in):
     log_in(user)
     assert client.post(f"/store/cart/{item.id}/remove").status_code == 404
     assert client.post(f"/store/cart/{item.id}/quantity", data={}).status_code == 302
+    quantity = {f"i{item.id}-quantity": "3"}
+    assert client.post(f"/store/cart/{item.id}/quantity", data=quantity).status_code == 404
+    assert item.quantity == 1
 
 
 def test_checkout_sends_the_resident_to_the_payment_page(client, user, log_in, fake_gateway):

@@ -60,8 +60,9 @@ def program(slug: str) -> ResponseReturnValue:
 
 @bp.route("/passes-and-memberships")
 def products() -> ResponseReturnValue:
-    kinds = {kind: service.list_products(kind) for kind in ProductKind}
-    forms = {p.id: QuantityForm(prefix=f"p{p.id}") for group in kinds.values() for p in group}
+    on_sale = service.list_products()
+    kinds = {kind: [p for p in on_sale if p.kind is kind] for kind in ProductKind}
+    forms = {p.id: QuantityForm(prefix=f"p{p.id}") for p in on_sale}
     return render_template("store/products.html", kinds=kinds, forms_by_id=forms)
 
 
