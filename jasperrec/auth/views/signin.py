@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from flask import current_app
 from flask import flash
 from flask import g
@@ -52,11 +54,29 @@ def _bad_link(error: InvalidTokenError) -> ResponseReturnValue:
 
 
 def safe_next(default: str = "auth.account") -> str:
-    """Follow ?next= only to a path on this site."""
-    target = request.args.get("next", "")
-    if target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return url_for(default)
+    """Follow ?next= only to a path on this site.
+
+    Browsers drop tabs and newlines inside a URL and read a backslash as a slash, so
+    "/<tab>/evil.example" means "//evil.example": control characters and whitespace are
+    removed before the check, and the cleaned value is the one followed.
+    """
+    raw = request.args.get("next", "")
+    target = "".join(c for c in raw if c.isprintable() and not c.isspace())
+    return target if _is_local_path(target) else url_for(default)
+
+
+def _is_local_path(target: str) -> bool:
+    try:
+        parts = urlsplit(target)
+    except ValueError:  # an unbalanced "[" in a host, as in "//[x"
+        return False
+    return (
+        not parts.scheme
+        and not parts.netloc
+        and target.startswith("/")
+        and not target.startswith("//")
+        and "\\" not in target
+    )
 
 
 @bp.route("/register", methods=["GET", "POST"])
