@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+from typing import TypeVar
+
 from flask import Flask
 from flask import Response
+from flask import request
 from flask_login import current_user
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -22,6 +27,14 @@ CONTENT_SECURITY_POLICY = "; ".join(
 STRIPE_CHECKOUT_POLICY = CONTENT_SECURITY_POLICY.replace(
     "form-action 'self'", "form-action 'self' https://checkout.stripe.com"
 )
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def no_store(view: F) -> F:
+    """Keep a page out of every cache, signed in or not: it carries a token or a sign-in step."""
+    view.no_store = True  # type: ignore[attr-defined]
+    return view
 
 
 def init_app(app: Flask) -> None:
@@ -48,4 +61,6 @@ def init_app(app: Flask) -> None:
             # Signed-in pages carry personal information: no shared or back-button caches.
             response.headers["Cache-Control"] = "no-store"
             response.vary.add("Cookie")
+        elif getattr(app.view_functions.get(request.endpoint or ""), "no_store", False):
+            response.headers["Cache-Control"] = "no-store"
         return response

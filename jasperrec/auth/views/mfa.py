@@ -15,6 +15,7 @@ from flask_login import current_user
 from flask_login import login_required
 
 from jasperrec.extensions import limiter
+from jasperrec.headers import no_store
 
 from .. import cookies
 from .. import mfa
@@ -35,6 +36,7 @@ SETUP_SECRET_KEY = "mfa_setup_secret"  # noqa: S105 (a session key name, not a s
 
 
 @bp.route("/two-step", methods=["GET", "POST"])
+@no_store
 @limiter.limit("10 per 5 minutes", methods=["POST"])
 def second_factor() -> ResponseReturnValue:
     pending = cookies.pending_second_factor()

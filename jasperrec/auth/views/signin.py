@@ -19,6 +19,7 @@ from werkzeug.wrappers import Response
 from jasperrec.extensions import keyed_hash
 from jasperrec.extensions import limiter
 from jasperrec.forms import ConfirmForm
+from jasperrec.headers import no_store
 
 from .. import cookies
 from .. import service
@@ -101,6 +102,7 @@ def check_email() -> ResponseReturnValue:
 
 
 @bp.route("/confirm/<token>", methods=["GET", "POST"])
+@no_store
 def confirm_email(token: str) -> ResponseReturnValue:
     form = ConfirmForm()
     if form.validate_on_submit():
@@ -182,6 +184,7 @@ def forgot_password() -> ResponseReturnValue:
 
 
 @bp.route("/reset/<token>", methods=["GET", "POST"])
+@no_store
 def reset_password(token: str) -> ResponseReturnValue:
     form = ResetPasswordForm()
     try:
