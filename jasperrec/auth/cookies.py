@@ -38,6 +38,7 @@ def init_app(app: Flask) -> None:
     login_manager.user_loader(load_user)
     login_manager.request_loader(load_user_from_remember_cookie)
     app.after_request(_forget_dead_remember_cookie)
+    app.after_request(_drop_client_identifier)
 
 
 def current_session() -> UserSession | None:
@@ -130,6 +131,13 @@ def forget_remember_cookie(response: Response) -> Response:
 def _forget_dead_remember_cookie(response: Response) -> Response:
     if g.get("forget_remember_cookie"):
         forget_remember_cookie(response)
+    return response
+
+
+def _drop_client_identifier(response: Response) -> Response:
+    # login_user stores "_id" = sha512(IP | User-Agent) even with session protection off;
+    # the cookie must hold nothing derived from the visitor's address, whoever logs in.
+    session.pop("_id", None)
     return response
 
 
