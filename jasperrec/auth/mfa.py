@@ -112,22 +112,50 @@ def check_second_factor(user: User, code: str) -> str:
         raise WrongCodeError("Two-step sign-in is not set up for this account.")
     code = code.strip()
     step = _matching_step(user.totp_secret or "", code, utcnow())
-    if step is not None and step > (user.totp_last_step or -1):
-        user.totp_last_step = step
+    if step is not None and _claim_step(user, step):
         db.session.commit()
         return "totp"
-    recovery = db.session.scalar(
-        sa.select(RecoveryCode).where(
+    recovery_id = db.session.scalar(
+        sa.select(RecoveryCode.id).where(
             RecoveryCode.user_id == user.id,
             RecoveryCode.code_hash == _hash_code(code),
             RecoveryCode.used_at.is_(None),
         )
     )
-    if recovery is None:
+    if recovery_id is None or not _claim_recovery_code(recovery_id):
         raise WrongCodeError("That code is not right, or it was already used.")
-    recovery.used_at = utcnow()
     db.session.commit()
     return "recovery"
+
+
+def _claim_step(user: User, step: int) -> bool:
+    """Record a time step as used unless it, or a later one, already was; flushes only.
+
+    The condition is checked by the UPDATE itself, so of two requests racing with the same
+    code (each having read the old step) exactly one changes the row: under PostgreSQL's
+    read committed the second waits for the first's row lock, then re-checks and fails.
+    """
+    claimed = db.session.execute(
+        sa.update(User)
+        .where(
+            User.id == user.id,
+            sa.or_(User.totp_last_step.is_(None), User.totp_last_step < step),
+        )
+        .values(totp_last_step=step)
+        .execution_options(synchronize_session=False)
+    )
+    return bool(claimed.rowcount == 1)  # type: ignore[attr-defined]
+
+
+def _claim_recovery_code(recovery_id: int) -> bool:
+    """Mark a recovery code used unless another request just did; flushes only."""
+    claimed = db.session.execute(
+        sa.update(RecoveryCode)
+        .where(RecoveryCode.id == recovery_id, RecoveryCode.used_at.is_(None))
+        .values(used_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    return bool(claimed.rowcount == 1)  # type: ignore[attr-defined]
 
 
 def remaining_recovery_codes(user: User) -> int:
