@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import base64
 import os
 import secrets
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -61,6 +63,12 @@ DEFAULTS: dict[str, Any] = {
     "AUTH_ACCOUNT_LOGIN_LIMIT": "10 per 15 minutes",
     "AUTH_REGISTER_LIMIT": "10 per hour",
     "AUTH_RESET_LIMIT": "5 per 15 minutes",
+    # Pages that ask a signed-in person for their password again (switching two-step
+    # sign-in off, new recovery codes); wrong answers also count toward the cool-down.
+    "AUTH_MFA_SETTINGS_LIMIT": "10 per 15 minutes",
+    # Fernet key (32 random bytes, URL-safe base64) that encrypts TOTP secrets at rest. It
+    # must live outside the database; the demo makes one in the instance folder.
+    "AUTH_TOTP_KEY": None,
     # 64 MiB and 2 passes: OWASP's floor is 19 MiB and 2 passes. One lane, so a sign-in
     # occupies one core. bench/login.py measures the verify time (about 100 ms on this
     # machine) and the overhead around it.
@@ -139,6 +147,7 @@ REQUIRED_IN_PRODUCTION = (
     "REDIS_URL",
     "STRIPE_SECRET_KEY",
     "STRIPE_WEBHOOK_SECRET",
+    "AUTH_TOTP_KEY",
 )
 
 
@@ -165,6 +174,9 @@ def finalise(app: Flask) -> None:
             raise ConfigError(f"Production mode needs these settings, which are missing: {names}.")
     elif not config.get("SECRET_KEY"):
         config["SECRET_KEY"] = _demo_secret_key(Path(app.instance_path))
+    if not production and not config.get("AUTH_TOTP_KEY"):
+        config["AUTH_TOTP_KEY"] = _demo_secret_key(Path(app.instance_path), "totp_key", _fernet_key)
+    _check_fernet_key("AUTH_TOTP_KEY", config["AUTH_TOTP_KEY"])
     _apply_public_url(config)
     config.setdefault("SQLALCHEMY_DATABASE_URI", config["DATABASE_URL"] or _demo_database(app))
     config.setdefault("RATELIMIT_STORAGE_URI", config["REDIS_URL"] or "memory://")
@@ -193,11 +205,34 @@ def _demo_database(app: Flask) -> str:
     return f"sqlite:///{Path(app.instance_path) / 'jasperrec.db'}"
 
 
-def _demo_secret_key(instance: Path) -> str:
-    """Make one random key per demo instance and keep it, so restarts keep sessions."""
+def _demo_secret_key(
+    instance: Path,
+    name: str = "secret_key",
+    make: Callable[[], str] = lambda: secrets.token_hex(32),
+) -> str:
+    """Make one random key per demo instance and keep it, so restarts keep what it opens."""
     instance.mkdir(parents=True, exist_ok=True)
-    key_file = instance / "secret_key"
+    key_file = instance / name
     if not key_file.exists():
-        key_file.write_text(secrets.token_hex(32))
+        key_file.write_text(make())
         key_file.chmod(0o600)
     return key_file.read_text().strip()
+
+
+def _fernet_key() -> str:
+    """Make a Fernet key the way `cryptography`'s Fernet.generate_key does."""
+    return base64.urlsafe_b64encode(secrets.token_bytes(32)).decode()
+
+
+def _check_fernet_key(name: str, value: Any) -> None:
+    """Refuse a key Fernet cannot use, at start-up rather than at the first sign-in."""
+    try:
+        valid = len(base64.urlsafe_b64decode(str(value).encode())) == 32
+    except ValueError:
+        valid = False
+    if not valid:
+        raise ConfigError(
+            f"{ENV_PREFIX}_{name} must be 32 random bytes in URL-safe base64 (44 characters);"
+            ' make one with: python -c "import base64, os;'
+            ' print(base64.urlsafe_b64encode(os.urandom(32)).decode())"'
+        )

@@ -84,9 +84,9 @@ money_cents = Annotated[int, mapped_column(sa.BigInteger)]
 
 
 def render_migration_item(type_: str, obj: Any, autogen_context: Any) -> str | bool:
-    """Write our UTC column type into migrations as the plain type it stores as."""
-    if type_ == "type" and isinstance(obj, UTCDateTime):
-        return "sa.DateTime(timezone=True)"
+    """Write our column types (UTC, encrypted) into migrations as the plain type they store as."""
+    if type_ == "type" and isinstance(obj, sa.TypeDecorator):
+        return f"sa.{obj.impl!r}"
     return False
 
 

@@ -36,6 +36,7 @@ PRODUCTION = {
     "REDIS_URL": "redis://127.0.0.1:6379/15",
     "STRIPE_SECRET_KEY": "sk_test_x",
     "STRIPE_WEBHOOK_SECRET": "whsec_x",
+    "AUTH_TOTP_KEY": "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=",
     "PUBLIC_URL": "https://rec.example.ca",
     "TASKS_BACKEND": "immediate",
     "MAIL_BACKEND": "memory",
@@ -92,7 +93,14 @@ def test_demo_mode_is_the_default_and_says_so(app: Flask, client: Any) -> None:
 
 @pytest.mark.parametrize(
     "missing",
-    ["SECRET_KEY", "DATABASE_URL", "REDIS_URL", "STRIPE_SECRET_KEY", "STRIPE_WEBHOOK_SECRET"],
+    [
+        "SECRET_KEY",
+        "DATABASE_URL",
+        "REDIS_URL",
+        "STRIPE_SECRET_KEY",
+        "STRIPE_WEBHOOK_SECRET",
+        "AUTH_TOTP_KEY",
+    ],
 )
 def test_production_refuses_to_start_without_each_required_setting(
     missing: str, tmp_path: Path

@@ -17,6 +17,8 @@ from jasperrec.db import intpk
 from jasperrec.db import str_100
 from jasperrec.extensions import db
 
+from .encryption import EncryptedString
+
 
 class Role(enum.StrEnum):
     """What a person does in the portal; permissions are granted per role."""
@@ -63,9 +65,9 @@ class User(UserMixin, db.Model):  # type: ignore[name-defined,misc]
     locked_until: Mapped[dt.datetime | None]
     last_login_at: Mapped[dt.datetime | None]
     password_changed_at: Mapped[dt.datetime | None]
-    # TOTP second factor: the secret, when it was switched on, and the last time step used,
-    # so a code cannot be replayed within its window.
-    totp_secret: Mapped[str | None] = mapped_column(sa.String(64))
+    # TOTP second factor: the secret (encrypted at rest), when it was switched on, and the
+    # last time step used, so a code cannot be replayed within its window.
+    totp_secret: Mapped[str | None] = mapped_column(EncryptedString(255, setting="AUTH_TOTP_KEY"))
     mfa_enabled_at: Mapped[dt.datetime | None]
     totp_last_step: Mapped[int | None] = mapped_column(sa.BigInteger)
     created_at: Mapped[created_at]
