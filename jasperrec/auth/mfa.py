@@ -78,8 +78,13 @@ def enable_mfa(user: User, secret: str, code: str) -> list[str]:
     return codes
 
 
-def regenerate_recovery_codes(user: User) -> list[str]:
-    """Void the old recovery codes and issue ten new ones."""
+def regenerate_recovery_codes(user: User, password: str) -> list[str]:
+    """Void the old recovery codes and issue ten new ones, once the password is confirmed.
+
+    :raises WrongPasswordError:
+    """
+    if not verify_password(user.password_hash, password):
+        raise WrongPasswordError("Your current password is not correct; no new codes were made.")
     codes = _replace_recovery_codes(user)
     db.session.commit()
     return codes

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import abort
+from flask import current_app
 from flask import flash
 from flask import make_response
 from flask import redirect
@@ -28,7 +29,6 @@ from ..forms import CodeForm
 from ..forms import PasswordOnlyForm
 from ..forms import ReauthenticateForm
 from ..models import User
-from ..passwords import verify_password
 from . import bp
 from .signin import safe_next
 
@@ -99,33 +99,71 @@ def mfa_settings() -> ResponseReturnValue:
     return render_template("auth/mfa_settings.html", remaining=remaining, form=PasswordOnlyForm())
 
 
+def _settings_limit() -> str:
+    return str(current_app.config["AUTH_MFA_SETTINGS_LIMIT"])
+
+
+# Both pages take the password of someone already signed in: one budget covers the pair.
+settings_limit = limiter.shared_limit(_settings_limit, scope="mfa-settings", methods=["POST"])
+
+
 @bp.route("/two-step/recovery-codes", methods=["POST"])
+@settings_limit
 @login_required
 def new_recovery_codes() -> ResponseReturnValue:
-    form = PasswordOnlyForm()
     if not current_user.is_mfa_enabled:
         abort(404)
-    if form.validate_on_submit() and verify_password(
-        current_user.password_hash, form.password.data
-    ):
-        codes = mfa.regenerate_recovery_codes(current_user)
-        return render_template("auth/recovery_codes.html", codes=codes, first_time=False)
-    flash("Your current password is not correct; no new codes were made.", "error")
-    return redirect(url_for("auth.mfa_settings"))
+    form = PasswordOnlyForm()
+    if not form.validate_on_submit():
+        return _back_to_settings("Enter your current password; no new codes were made.")
+    try:
+        sessions.ensure_not_locked(current_user)
+        codes = mfa.regenerate_recovery_codes(current_user, form.password.data)
+    except AccountLockedError as exc:
+        return _locked_out(exc)
+    except WrongPasswordError as exc:
+        return _wrong_password(exc)
+    return render_template("auth/recovery_codes.html", codes=codes, first_time=False)
 
 
 @bp.route("/two-step/disable", methods=["POST"])
+@settings_limit
 @login_required
 def disable_mfa() -> ResponseReturnValue:
     form = PasswordOnlyForm()
-    if form.validate_on_submit():
-        try:
-            mfa.disable_mfa(current_user, form.password.data)
-        except (WrongPasswordError, StaffMfaRequiredError) as exc:
-            flash(str(exc), "error")
-        else:
-            flash("Two-step sign-in is off.", "success")
+    if not form.validate_on_submit():
+        return _back_to_settings("Enter your current password to turn two-step sign-in off.")
+    try:
+        sessions.ensure_not_locked(current_user)
+        mfa.disable_mfa(current_user, form.password.data)
+    except AccountLockedError as exc:
+        return _locked_out(exc)
+    except WrongPasswordError as exc:
+        return _wrong_password(exc)
+    except StaffMfaRequiredError as exc:
+        return _back_to_settings(str(exc))
+    flash("Two-step sign-in is off.", "success")
     return redirect(url_for("auth.mfa_settings"))
+
+
+def _back_to_settings(message: str) -> ResponseReturnValue:
+    flash(message, "error")
+    return redirect(url_for("auth.mfa_settings"))
+
+
+def _wrong_password(error: WrongPasswordError) -> ResponseReturnValue:
+    """Count the wrong password toward the account's cool-down, as re-authentication does."""
+    try:
+        sessions.record_failure(current_user)
+    except AccountLockedError as exc:
+        return _locked_out(exc)
+    return _back_to_settings(str(error))
+
+
+def _locked_out(error: AccountLockedError) -> ResponseReturnValue:
+    """Show the cool-down and end this session, so guessing cannot go on from it."""
+    locked = make_response(render_template("auth/locked.html", until=error.until), 429)
+    return cookies.stop_session(locked, "account locked")
 
 
 @bp.route("/reauthenticate", methods=["GET", "POST"])
