@@ -67,7 +67,9 @@ DEFAULTS: dict[str, Any] = {
     # sign-in off, new recovery codes); wrong answers also count toward the cool-down.
     "AUTH_MFA_SETTINGS_LIMIT": "10 per 15 minutes",
     # Fernet key (32 random bytes, URL-safe base64) that encrypts TOTP secrets at rest. It
-    # must live outside the database; the demo makes one in the instance folder.
+    # must live outside the database; the demo makes one in the instance folder. To rotate,
+    # list the new key first and the old after it, comma-separated, run
+    # `flask auth reencrypt-totp-secrets`, then drop the old key.
     "AUTH_TOTP_KEY": None,
     # 64 MiB and 2 passes: OWASP's floor is 19 MiB and 2 passes. One lane, so a sign-in
     # occupies one core. bench/login.py measures the verify time (about 100 ms on this
@@ -225,14 +227,15 @@ def _fernet_key() -> str:
 
 
 def _check_fernet_key(name: str, value: Any) -> None:
-    """Refuse a key Fernet cannot use, at start-up rather than at the first sign-in."""
+    """Refuse keys Fernet cannot use, at start-up rather than at the first sign-in."""
     try:
-        valid = len(base64.urlsafe_b64decode(str(value).encode())) == 32
+        sizes = {len(base64.urlsafe_b64decode(key.strip())) for key in str(value).split(",")}
     except ValueError:
-        valid = False
-    if not valid:
+        sizes = set()
+    if sizes != {32}:
         raise ConfigError(
-            f"{ENV_PREFIX}_{name} must be 32 random bytes in URL-safe base64 (44 characters);"
+            f"{ENV_PREFIX}_{name} must be 32 random bytes in URL-safe base64 (44 characters),"
+            " or several such keys separated by commas, the current one first;"
             ' make one with: python -c "import base64, os;'
             ' print(base64.urlsafe_b64encode(os.urandom(32)).decode())"'
         )

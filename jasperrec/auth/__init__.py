@@ -6,9 +6,12 @@ Every other feature builds on the User model and the sessions kept here.
 
 from flask import Flask
 
+from . import cli
 from . import cookies
 from . import passwords
 from .views import bp
+
+bp.cli.add_command(cli.reencrypt_totp_secrets_command)
 
 
 def init_app(app: Flask) -> None:

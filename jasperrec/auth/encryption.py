@@ -14,33 +14,37 @@ from typing import Any
 import sqlalchemy as sa
 from cryptography.fernet import Fernet
 from cryptography.fernet import InvalidToken
+from cryptography.fernet import MultiFernet
 from flask import current_app
 
 from jasperrec.config import ENV_PREFIX
 from jasperrec.config import ConfigError
 
 
-def encrypt(plaintext: str, key: str) -> str:
-    """Seal a value with a Fernet key; each call gives a different token."""
-    return _fernet(key).encrypt(plaintext.encode()).decode()
+def encrypt(plaintext: str, keys: str) -> str:
+    """Seal a value with the first of comma-separated Fernet keys; each call differs."""
+    return _fernet(keys).encrypt(plaintext.encode()).decode()
 
 
-def decrypt(token: str, key: str) -> str:
-    """Open a value sealed by `encrypt` with the same key.
+def decrypt(token: str, keys: str) -> str:
+    """Open a value sealed by `encrypt` with any of comma-separated Fernet keys.
 
-    :raises InvalidToken: when the key is not the one it was sealed with, or the value
-        was altered.
+    Listing a new key first and the old one after it is how a key is rotated: new values
+    are sealed with the new key while the old one still opens what it sealed.
+
+    :raises InvalidToken: when no key is the one it was sealed with, or the value was
+        altered.
     """
-    return _fernet(key).decrypt(token.encode()).decode()
+    return _fernet(keys).decrypt(token.encode()).decode()
 
 
 @functools.lru_cache(maxsize=8)
-def _fernet(key: str) -> Fernet:
-    return Fernet(key.encode())
+def _fernet(keys: str) -> MultiFernet:
+    return MultiFernet([Fernet(key.strip().encode()) for key in keys.split(",")])
 
 
 class EncryptedString(sa.TypeDecorator[str]):
-    """A string column stored encrypted under the key in one config setting."""
+    """A string column stored encrypted under the key(s) in one config setting."""
 
     impl = sa.String
     cache_ok = True
@@ -65,5 +69,5 @@ class EncryptedString(sa.TypeDecorator[str]):
         except InvalidToken:
             raise ConfigError(
                 f"{ENV_PREFIX}_{self.setting} does not open the secrets stored in the database;"
-                " it must be the key they were encrypted with."
+                " it must include the key they were encrypted with."
             ) from None

@@ -12,6 +12,7 @@ import pyotp
 import segno
 import sqlalchemy as sa
 from flask import current_app
+from sqlalchemy.orm.attributes import flag_modified
 
 from jasperrec.db import utcnow
 from jasperrec.extensions import db
@@ -161,6 +162,19 @@ def _claim_recovery_code(recovery_id: int) -> bool:
         .execution_options(synchronize_session=False)
     )
     return bool(claimed.rowcount == 1)  # type: ignore[attr-defined]
+
+
+def reencrypt_secrets() -> int:
+    """Seal every stored TOTP secret again under the current key, so old keys can go.
+
+    Returns how many secrets were rewritten.
+    """
+    users = db.session.scalars(sa.select(User).where(User.totp_secret.is_not(None))).all()
+    for user in users:
+        # The column type seals on write; marking the value changed makes it write again.
+        flag_modified(user, "totp_secret")
+    db.session.commit()
+    return len(users)
 
 
 def remaining_recovery_codes(user: User) -> int:

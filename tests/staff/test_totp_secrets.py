@@ -8,6 +8,7 @@ import os
 from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 import pyotp
 import pytest
@@ -70,7 +71,7 @@ def test_reading_secrets_with_another_key_names_the_setting(app: Flask) -> None:
     db.session.flush()
     db.session.expire_all()
     key = app.config["AUTH_TOTP_KEY"]
-    app.config["AUTH_TOTP_KEY"] = base64.urlsafe_b64encode(os.urandom(32)).decode()
+    app.config["AUTH_TOTP_KEY"] = new_key()
     try:
         with pytest.raises(ConfigError, match="JASPERREC_AUTH_TOTP_KEY"):
             db.session.get(User, user.id).totp_secret  # noqa: B018 (the load is the test)
@@ -78,10 +79,58 @@ def test_reading_secrets_with_another_key_names_the_setting(app: Flask) -> None:
         app.config["AUTH_TOTP_KEY"] = key
 
 
-@pytest.mark.parametrize("key", ["short", "x" * 44, base64.urlsafe_b64encode(b"k" * 31).decode()])
+def new_key() -> str:
+    return base64.urlsafe_b64encode(os.urandom(32)).decode()
+
+
+@pytest.mark.parametrize(
+    "key",
+    [
+        "short",
+        "x" * 44,
+        base64.urlsafe_b64encode(b"k" * 31).decode(),
+        base64.urlsafe_b64encode(b"k" * 32).decode() + ",short",
+    ],
+    ids=["short", "not-base64", "31-bytes", "good-then-bad"],
+)
 def test_a_malformed_totp_key_stops_start_up_with_a_clear_message(key: str, tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="JASPERREC_AUTH_TOTP_KEY must be 32 random bytes"):
         create_app({**QUIET, "INSTANCE_PATH": str(tmp_path), "AUTH_TOTP_KEY": key})
+
+
+def test_with_a_new_key_listed_first_old_secrets_still_open_and_new_ones_use_it(
+    app: Flask, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    old, new = app.config["AUTH_TOTP_KEY"], new_key()
+    earlier, later = pyotp.random_base32(), pyotp.random_base32()
+    before = factories.UserFactory(totp_secret=earlier, mfa_enabled_at=utcnow())
+    db.session.flush()
+    monkeypatch.setitem(app.config, "AUTH_TOTP_KEY", f"{new},{old}")
+    after = factories.UserFactory(totp_secret=later, mfa_enabled_at=utcnow())
+    db.session.flush()
+    db.session.expire_all()
+
+    assert db.session.get(User, before.id).totp_secret == earlier
+    assert decrypt(stored_secret(after.id), new) == later
+
+
+def test_reencrypting_the_secrets_lets_the_old_key_be_dropped(
+    app: Flask, runner: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    old, new = app.config["AUTH_TOTP_KEY"], new_key()
+    secret = pyotp.random_base32()
+    user = factories.UserFactory(totp_secret=secret, mfa_enabled_at=utcnow())
+    db.session.flush()
+    monkeypatch.setitem(app.config, "AUTH_TOTP_KEY", f"{new},{old}")
+
+    result = runner.invoke(args=["auth", "reencrypt-totp-secrets"])
+
+    assert result.exit_code == 0, result.output
+    assert "Re-encrypted 1 TOTP secret(s)" in result.output
+    monkeypatch.setitem(app.config, "AUTH_TOTP_KEY", new)
+    db.session.expire_all()
+    assert decrypt(stored_secret(user.id), new) == secret
+    assert mfa.check_second_factor(db.session.get(User, user.id), pyotp.TOTP(secret).now())
 
 
 def test_the_demo_makes_a_totp_key_in_its_instance_folder_and_keeps_it(
