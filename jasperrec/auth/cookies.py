@@ -7,6 +7,7 @@ from flask import current_app
 from flask import g
 from flask import request
 from flask import session
+from flask_login import current_user
 from flask_login import login_user
 from flask_login import logout_user
 from werkzeug.wrappers import Request
@@ -18,10 +19,12 @@ from jasperrec.extensions import login_manager
 
 from .models import User
 from .models import UserSession
+from .service import SessionTokens
 from .sessions import SignIn
 from .sessions import describe_user_agent
 from .sessions import end_session
 from .sessions import find_live_session
+from .sessions import renew_remembered_session
 
 SESSION_TOKEN_KEY = "sid"  # noqa: S105 (a session key name, not a secret)
 PENDING_KEY = "second_factor_pending"
@@ -37,7 +40,7 @@ def init_app(app: Flask) -> None:
     login_manager.session_protection = None
     login_manager.user_loader(load_user)
     login_manager.request_loader(load_user_from_remember_cookie)
-    app.after_request(_forget_dead_remember_cookie)
+    app.after_request(_write_remember_cookie)
     app.after_request(_drop_client_identifier)
 
 
@@ -67,37 +70,41 @@ def load_user(user_id: str) -> User | None:
 
 
 def load_user_from_remember_cookie(req: Request) -> User | None:
-    """Sign a returning resident back in from a live remembered session."""
+    """Sign a returning resident back in, spending the remember token for new ones."""
     token = req.cookies.get(current_app.config["AUTH_REMEMBER_COOKIE_NAME"])
     if not token:
         return None
-    record = find_live_session(token, remembered_only=True)
+    record = find_live_session(token, remember=True)
     if record is None:
-        g.forget_remember_cookie = True
+        _plan_remember_cookie(None)
         return None
-    session.clear()
-    session[SESSION_TOKEN_KEY] = token
-    login_user(record.user)
-    g.user_session = record
+    issued = renew_remembered_session(record, token)
+    if issued is None:
+        # Another request spent this cookie a moment ago; its response carries the new ones.
+        return None
+    _enter_session(record, issued)
     return record.user
 
 
 def start_session(response: Response, result: SignIn) -> Response:
     """Put a new session in fresh cookies; clearing first means no fixation."""
+    _enter_session(result.session, result.tokens)
+    return response
+
+
+def _enter_session(record: UserSession, tokens: SessionTokens) -> None:
     session.clear()
-    session[SESSION_TOKEN_KEY] = result.token
-    login_user(result.user)
-    g.user_session = result.session
-    if result.session.is_remembered:
-        config = current_app.config
-        response.set_cookie(
-            config["AUTH_REMEMBER_COOKIE_NAME"],
-            result.token,
-            max_age=int(config["AUTH_REMEMBER_DAYS"]) * 86400,
-            secure=bool(config["SESSION_COOKIE_SECURE"]),
-            httponly=True,
-            samesite="Lax",
-        )
+    session[SESSION_TOKEN_KEY] = tokens.session
+    login_user(record.user)
+    g.user_session = record
+    _plan_remember_cookie(tokens.remember)
+
+
+def renew_cookies(response: Response, tokens: SessionTokens | None) -> Response:
+    """Give this browser its session's new tokens; copies of the old cookies stop working."""
+    if tokens is not None:
+        session[SESSION_TOKEN_KEY] = tokens.session
+        _plan_remember_cookie(tokens.remember)
     return response
 
 
@@ -118,19 +125,31 @@ def stop_session(response: Response, reason: str = "signed out") -> Response:
 
 def forget_remember_cookie(response: Response) -> Response:
     """Delete the remember cookie from the browser."""
-    config = current_app.config
-    response.delete_cookie(
-        config["AUTH_REMEMBER_COOKIE_NAME"],
-        secure=bool(config["SESSION_COOKIE_SECURE"]),
-        httponly=True,
-        samesite="Lax",
-    )
+    _plan_remember_cookie(None)
     return response
 
 
-def _forget_dead_remember_cookie(response: Response) -> Response:
-    if g.get("forget_remember_cookie"):
-        forget_remember_cookie(response)
+def _plan_remember_cookie(token: str | None) -> None:
+    # Only the after-request hook writes the cookie, so the last decision in a request wins:
+    # signing out after a remember-cookie sign-in leaves no renewed cookie behind.
+    g.remember_cookie = token
+
+
+def _write_remember_cookie(response: Response) -> Response:
+    # Load the user now if nothing has yet: a remember-cookie sign-in plans a new cookie.
+    current_user._get_current_object()
+    if "remember_cookie" not in g:
+        return response
+    config = current_app.config
+    name = config["AUTH_REMEMBER_COOKIE_NAME"]
+    secure = bool(config["SESSION_COOKIE_SECURE"])
+    if g.remember_cookie:
+        max_age = int(config["AUTH_REMEMBER_DAYS"]) * 86400
+        response.set_cookie(
+            name, g.remember_cookie, max_age=max_age, secure=secure, httponly=True, samesite="Lax"
+        )
+    elif name in request.cookies:
+        response.delete_cookie(name, secure=secure, httponly=True, samesite="Lax")
     return response
 
 

@@ -179,6 +179,9 @@ class UserSession(db.Model):  # type: ignore[name-defined,misc]
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
     # SHA-256 of the random token held in the cookie; the token itself is never stored.
     token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    # SHA-256 of the other random token, held in the remember cookie while "remember me" is
+    # on; never the session token, and replaced every time the remember cookie is used.
+    remember_hash: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
     browser: Mapped[str] = mapped_column(sa.String(60))
     os: Mapped[str] = mapped_column(sa.String(60))
     is_remembered: Mapped[bool] = mapped_column(default=False)

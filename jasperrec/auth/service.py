@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import hashlib
+import secrets
 from typing import Any
 
 import sqlalchemy as sa
@@ -37,6 +39,38 @@ class Profile:
     city: str | None = None
     province: str | None = None
     postal_code: str | None = None
+
+
+@dataclasses.dataclass(frozen=True)
+class SessionTokens:
+    """The secrets one browser's cookies carry for a session; only their hashes are stored."""
+
+    session: str
+    remember: str | None
+
+
+def hash_token(token: str) -> str:
+    """Store and look up session tokens by SHA-256, so a database leak yields no cookies."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def new_token() -> str:
+    """Draw a random cookie token of 256 bits."""
+    return secrets.token_urlsafe(32)
+
+
+def issue_tokens(record: UserSession) -> SessionTokens:
+    """Give a session new tokens so copies of its cookies stop working; flushes only.
+
+    A remembered session gets a remember token of its own, never the session token.
+    """
+    issued = SessionTokens(
+        session=new_token(), remember=new_token() if record.is_remembered else None
+    )
+    record.token_hash = hash_token(issued.session)
+    record.remember_hash = hash_token(issued.remember) if issued.remember else None
+    db.session.flush()
+    return issued
 
 
 def normalise_email(email: str) -> str:
@@ -138,8 +172,13 @@ def update_profile(user: User, profile: Profile) -> User:
     return user
 
 
-def change_password(user: User, current: str, new: str, keep_session: UserSession | None) -> None:
+def change_password(
+    user: User, current: str, new: str, keep_session: UserSession | None
+) -> SessionTokens | None:
     """Change the password after checking the current one; end every other sign-in.
+
+    The kept session gets new tokens, returned for its cookies: a copy of the old ones,
+    remember cookie included, stops working.
 
     :raises WrongPasswordError:
     :raises WeakPasswordError:
@@ -150,17 +189,18 @@ def change_password(user: User, current: str, new: str, keep_session: UserSessio
     user.password_hash = passwords.hash_password(new)
     user.password_changed_at = utcnow()
     end_user_sessions(user, "password changed", except_session=keep_session)
-    if keep_session is not None and keep_session.is_remembered:
-        # The remember cookie dies with the old password; this browser keeps a plain session.
-        hours = int(current_app.config["AUTH_ABSOLUTE_TIMEOUT_HOURS"])
-        keep_session.is_remembered = False
-        keep_session.expires_at = min(keep_session.expires_at, utcnow() + dt.timedelta(hours=hours))
+    issued = issue_tokens(keep_session) if keep_session is not None else None
     db.session.commit()
     send_mail(user.email, "auth/password_changed", user=user)
+    return issued
 
 
-def change_email(user: User, current_password: str, new_email: str) -> None:
+def change_email(
+    user: User, current_password: str, new_email: str, keep_session: UserSession | None
+) -> SessionTokens | None:
     """Move the account to a new address, which must then be confirmed; tell the old one.
+
+    The current session gets new tokens, returned for its cookies.
 
     :raises WrongPasswordError:
     :raises EmailTakenError:
@@ -173,9 +213,11 @@ def change_email(user: User, current_password: str, new_email: str) -> None:
     old_email = user.email
     user.email = new_email
     user.email_confirmed_at = None
+    issued = issue_tokens(keep_session) if keep_session is not None else None
     db.session.commit()
     send_mail(old_email, "auth/email_changed", user=user, old_email=old_email)
     _send_confirmation(user)
+    return issued
 
 
 def request_password_reset(email: str, template: str = "auth/reset_password") -> None:

@@ -5,8 +5,6 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import functools
-import hashlib
-import secrets
 from collections.abc import Sequence
 
 import sqlalchemy as sa
@@ -28,7 +26,11 @@ from .errors import WrongPasswordError
 from .mfa import check_second_factor
 from .models import User
 from .models import UserSession
+from .service import SessionTokens
 from .service import end_user_sessions
+from .service import hash_token
+from .service import issue_tokens
+from .service import new_token
 from .service import normalise_email
 
 # last_seen_at is written at most this often, so browsing is not a write per request.
@@ -37,16 +39,19 @@ TOUCH_INTERVAL = dt.timedelta(seconds=60)
 
 @dataclasses.dataclass(frozen=True)
 class SignIn:
-    """A new session and the token its cookies carry (the token is never stored)."""
+    """A new session and the tokens its cookies carry (the tokens are never stored)."""
 
     user: User
     session: UserSession
-    token: str
+    tokens: SessionTokens
 
 
-def hash_token(token: str) -> str:
-    """Store and look up session tokens by SHA-256, so a database leak yields no cookies."""
-    return hashlib.sha256(token.encode()).hexdigest()
+@dataclasses.dataclass(frozen=True)
+class OthersSignedOut:
+    """How many other sessions ended, and the current session's new tokens."""
+
+    count: int
+    tokens: SessionTokens
 
 
 @functools.lru_cache(maxsize=512)
@@ -165,11 +170,9 @@ def _open_session(user: User, *, remember: bool, user_agent: str) -> SignIn:
         lifetime = dt.timedelta(days=int(config["AUTH_REMEMBER_DAYS"]))
     else:
         lifetime = dt.timedelta(hours=int(config["AUTH_ABSOLUTE_TIMEOUT_HOURS"]))
-    token = secrets.token_urlsafe(32)
     browser, system = describe_user_agent(user_agent)
     record = UserSession(
         user=user,
-        token_hash=hash_token(token),
         browser=browser,
         os=system,
         is_remembered=remember,
@@ -178,16 +181,19 @@ def _open_session(user: User, *, remember: bool, user_agent: str) -> SignIn:
         reauthenticated_at=now,
     )
     db.session.add(record)
-    db.session.flush()
-    return SignIn(user=user, session=record, token=token)
+    return SignIn(user=user, session=record, tokens=issue_tokens(record))
 
 
-def find_live_session(token: str, *, remembered_only: bool = False) -> UserSession | None:
-    """Return the session a cookie token belongs to if it is still live, ending it if it lapsed."""
+def find_live_session(token: str, *, remember: bool = False) -> UserSession | None:
+    """Return the session a cookie token belongs to if it is still live, ending it if it lapsed.
+
+    The token is looked up as a session token, or with remember=True as a remember token.
+    """
+    column = UserSession.remember_hash if remember else UserSession.token_hash
     record: UserSession | None = db.session.scalar(
-        sa.select(UserSession).where(UserSession.token_hash == hash_token(token))
+        sa.select(UserSession).where(column == hash_token(token))
     )
-    if record is None or record.is_ended or (remembered_only and not record.is_remembered):
+    if record is None or record.is_ended:
         return None
     now = utcnow()
     user = record.user
@@ -205,6 +211,31 @@ def find_live_session(token: str, *, remembered_only: bool = False) -> UserSessi
         record.last_seen_at = now
         db.session.commit()
     return record
+
+
+def renew_remembered_session(record: UserSession, remember_token: str) -> SessionTokens | None:
+    """Spend a remember token: give the session new tokens, or None if another use came first.
+
+    Two requests can bring the same remember cookie at once. The update only applies while
+    the row still holds this remember token, so one use wins and the other gets nothing.
+    """
+    session_token, new_remember_token = new_token(), new_token()
+    result = db.session.execute(
+        sa.update(UserSession)
+        .where(
+            UserSession.id == record.id,
+            UserSession.remember_hash == hash_token(remember_token),
+        )
+        .values(
+            token_hash=hash_token(session_token),
+            remember_hash=hash_token(new_remember_token),
+            last_seen_at=utcnow(),
+        )
+    )
+    db.session.commit()
+    if result.rowcount != 1:  # type: ignore[attr-defined]
+        return None
+    return SessionTokens(session=session_token, remember=new_remember_token)
 
 
 def end_session(record: UserSession, reason: str) -> None:
@@ -238,11 +269,12 @@ def end_session_for(user: User, session_id: int) -> None:
     end_session(record, "signed out elsewhere")
 
 
-def end_other_sessions(user: User, current: UserSession) -> int:
-    """End every session of the user's but the current one; return how many ended."""
+def end_other_sessions(user: User, current: UserSession) -> OthersSignedOut:
+    """End every session of the user's but the current one, which gets new tokens."""
     ended = end_user_sessions(user, "signed out elsewhere", except_session=current)
+    issued = issue_tokens(current)
     db.session.commit()
-    return ended
+    return OthersSignedOut(count=ended, tokens=issued)
 
 
 def end_all_sessions(user: User, reason: str) -> None:

@@ -60,7 +60,7 @@ def change_password() -> ResponseReturnValue:
     form = ChangePasswordForm()
     if form.validate_on_submit():
         try:
-            service.change_password(
+            tokens = service.change_password(
                 current_user,
                 form.current_password.data,
                 form.password.data,
@@ -72,7 +72,7 @@ def change_password() -> ResponseReturnValue:
             form.password.errors.append(str(exc))
         else:
             flash("Your password is changed. You were signed out everywhere else.", "success")
-            return cookies.forget_remember_cookie(redirect(url_for("auth.account")))
+            return cookies.renew_cookies(redirect(url_for("auth.account")), tokens)
     return render_template("auth/change_password.html", form=form)
 
 
@@ -82,14 +82,16 @@ def change_email() -> ResponseReturnValue:
     form = ChangeEmailForm()
     if form.validate_on_submit():
         try:
-            service.change_email(current_user, form.current_password.data, form.email.data)
+            tokens = service.change_email(
+                current_user, form.current_password.data, form.email.data, cookies.current_session()
+            )
         except WrongPasswordError as exc:
             form.current_password.errors.append(str(exc))
         except EmailTakenError as exc:
             form.email.errors.append(str(exc))
         else:
             flash("Check your new address for a confirmation link.", "success")
-            return redirect(url_for("auth.account"))
+            return cookies.renew_cookies(redirect(url_for("auth.account")), tokens)
     return render_template("auth/change_email.html", form=form)
 
 
@@ -121,6 +123,7 @@ def end_device(session_id: int) -> ResponseReturnValue:
 def end_other_devices() -> ResponseReturnValue:
     current = cookies.current_session()
     if ConfirmForm().validate_on_submit() and current is not None:
-        count = sessions.end_other_sessions(current_user, current)
-        flash(f"Signed out of {count} other device(s).", "success")
+        ended = sessions.end_other_sessions(current_user, current)
+        flash(f"Signed out of {ended.count} other device(s).", "success")
+        return cookies.renew_cookies(redirect(url_for("auth.devices")), ended.tokens)
     return redirect(url_for("auth.devices"))
