@@ -28,6 +28,8 @@ from .models import AuditEntry
 FLAG_NO_REQUEST = "no linked request"
 FLAG_MANY_OUTSIDE = "many residents outside queues"
 FLAG_AFTER_HOURS_EXPORTS = "after-hours bulk exports"
+# Room for the search text inside the 255-character detail column.
+SEARCH_DETAIL_MAX = 200
 
 
 def record_access(
@@ -57,6 +59,23 @@ def record_access(
     db.session.add(entry)
     db.session.flush()
     return entry
+
+
+def record_search(staff: User, text: str, found: int) -> AuditEntry:
+    """Add a people search to the current transaction: the text as typed, and how many matched.
+
+    The text is staff activity, kept so a fishing expedition shows in review; it is quoted
+    so the entry reads as a search, and a CSV cell never starts with a formula character.
+    """
+    return record_access(
+        staff,
+        None,
+        AccessKind.SEARCH,
+        AccessPurpose.FINDING_A_RESIDENT,
+        record_type="people search",
+        record_id=None,
+        detail=f'searched for "{text[:SEARCH_DETAIL_MAX]}", {found} shown',
+    )
 
 
 @dataclasses.dataclass(frozen=True)

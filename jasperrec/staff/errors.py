@@ -9,3 +9,7 @@ class NeedToKnowError(JasperrecError):
 
 class StaffAccountError(JasperrecError):
     """A staff account change that is not allowed, such as deactivating oneself."""
+
+
+class SearchTooShortError(JasperrecError):
+    """A people search without enough letters or digits to narrow it to a few residents."""

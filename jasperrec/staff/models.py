@@ -27,6 +27,7 @@ class AccessKind(enum.StrEnum):
     EXPORT = "export"
     STAFF_ACCOUNT = "staff account"
     ROLE_CHANGE = "role change"
+    SEARCH = "people search"
 
 
 class AccessPurpose(enum.StrEnum):
@@ -38,6 +39,7 @@ class AccessPurpose(enum.StrEnum):
     PRIVACY_REQUEST = "privacy request"
     AUDIT_REVIEW = "audit review"
     ADMINISTRATION = "staff administration"
+    FINDING_A_RESIDENT = "finding a resident"
 
 
 class BreakGlassReason(enum.StrEnum):

@@ -23,12 +23,16 @@ from jasperrec.mail import send_mail
 
 from . import audit
 from .errors import NeedToKnowError
+from .errors import SearchTooShortError
 from .models import AccessKind
 from .models import AccessPurpose
 from .models import BreakGlassGrant
 from .models import BreakGlassReason
 
 SEARCH_LIMIT = 25
+SEARCH_MIN_CHARACTERS = 2
+# As much of a search as the audit trail keeps; the form allows no more.
+SEARCH_MAX = 100
 
 
 def mask_phone(phone: str | None) -> str:
@@ -53,23 +57,43 @@ class PersonMatch:
     phone: str
 
 
+def _search_text(text: str) -> str:
+    """Collapse whitespace and drop control characters, which no name or email holds."""
+    printable = "".join(ch if ch.isprintable() else " " for ch in text)
+    return " ".join(printable.split())[:SEARCH_MAX]
+
+
 def search_people(staff: User, text: str) -> list[PersonMatch]:
-    """Find residents by name or email, showing masked contact details only."""
-    pattern = f"%{text.strip().lower()}%"
-    if len(text.strip()) < 2:
-        return []
-    full_name = sa.func.lower(User.first_name + " " + User.last_name)
+    """Find residents by name or email, showing masked contact details only.
+
+    % and _ match themselves, not any text, so masked details cannot be guessed one
+    character at a time. Each search is recorded in the audit trail with its text.
+
+    :raises SearchTooShortError: with fewer than two letters or digits.
+    """
+    text = _search_text(text)
+    if sum(ch.isalnum() for ch in text) < SEARCH_MIN_CHARACTERS:
+        raise SearchTooShortError("Type at least two letters or digits of a name or email address.")
+    full_name = User.first_name + " " + User.last_name
     query = (
         sa.select(User)
         .where(User.is_staff.is_(False))
-        .where(sa.or_(full_name.like(pattern), User.email.like(pattern)))
+        .where(
+            sa.or_(
+                full_name.icontains(text, autoescape=True),
+                User.email.icontains(text, autoescape=True),
+            )
+        )
         .order_by(User.last_name, User.first_name, User.id)
         .limit(SEARCH_LIMIT)
     )
-    return [
+    matches = [
         PersonMatch(id=u.id, name=u.full_name, email=mask_email(u.email), phone=mask_phone(u.phone))
         for u in db.session.scalars(query)
     ]
+    audit.record_search(staff, text, len(matches))
+    db.session.commit()
+    return matches
 
 
 @dataclasses.dataclass(frozen=True)

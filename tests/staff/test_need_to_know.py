@@ -198,7 +198,7 @@ def test_search_masks_contact_details_and_leaves_out_staff(
     assert resident.email not in page
     assert f"{resident.email[0]}•••@{resident.email.split('@')[1]}" in page
     assert page.count("Tremblay</a>") == 1
-    assert audit_entries() == []
+    assert [e.kind for e in audit_entries()] == [AccessKind.SEARCH]
 
 
 @pytest.mark.parametrize(
@@ -206,7 +206,3 @@ def test_search_masks_contact_details_and_leaves_out_staff(
 )
 def test_phone_masking_keeps_only_the_last_four_digits(phone: str | None, masked: str) -> None:
     assert service.mask_phone(phone) == masked
-
-
-def test_search_needs_two_characters(make_staff: Any, resident: Any) -> None:
-    assert service.search_people(make_staff(Role.HELPDESK_AGENT), "t") == []

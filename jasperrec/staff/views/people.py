@@ -16,6 +16,7 @@ from jasperrec.auth.permissions import permission_required
 
 from .. import service
 from ..errors import NeedToKnowError
+from ..errors import SearchTooShortError
 from ..forms import BreakGlassForm
 from ..forms import SearchForm
 from ..models import BreakGlassReason
@@ -26,7 +27,12 @@ from . import bp
 @permission_required(Permission.AUTH_PEOPLE_SEARCH)
 def people() -> ResponseReturnValue:
     form = SearchForm(request.args)
-    matches = service.search_people(current_user, form.q.data or "") if form.validate() else []
+    matches: list[service.PersonMatch] | None = None
+    if form.q.data and form.validate():
+        try:
+            matches = service.search_people(current_user, form.q.data)
+        except SearchTooShortError as exc:
+            form.q.errors.append(str(exc))
     return render_template("staff/people.html", form=form, matches=matches)
 
 
