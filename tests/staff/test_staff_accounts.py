@@ -141,6 +141,69 @@ def test_role_changes_need_a_recent_password_and_code(
     assert client.get(url).status_code == 200
 
 
+def make_stale(admin: Any) -> None:
+    """Push the administrator's last proof of identity past the re-authentication window."""
+    db.session.execute(
+        sa.update(UserSession)
+        .where(UserSession.user_id == admin.id)
+        .values(reauthenticated_at=utcnow() - dt.timedelta(minutes=6))
+    )
+    db.session.commit()
+
+
+@pytest.mark.parametrize(("action", "active_before"), [("deactivate", True), ("reactivate", False)])
+def test_deactivating_or_reactivating_needs_a_recent_password_and_code(
+    action: str, active_before: bool, client: Any, make_staff: Any, staff_log_in: Any
+) -> None:
+    admin = make_staff(Role.ADMINISTRATOR)
+    agent = make_staff(Role.HELPDESK_AGENT)
+    agent.is_active = active_before
+    db.session.commit()
+    staff_log_in(admin)
+    make_stale(admin)
+    url = f"/staff/accounts/{agent.id}/{action}"
+
+    asked = client.post(url)
+
+    assert "/auth/reauthenticate" in asked.headers["Location"]
+    db.session.refresh(agent)
+    assert agent.is_active is active_before
+    assert db.session.scalars(sa.select(AuditEntry)).all() == []
+
+    db.session.refresh(admin)
+    done = client.post(
+        asked.headers["Location"],
+        data={"password": "correct horse battery staple", "code": totp_code(admin)},
+    )
+    assert done.headers["Location"].rstrip("?").endswith(url)
+    confirm = client.get(done.headers["Location"])
+    assert confirm.status_code == 200
+    assert f"{action.capitalize()} {agent.first_name}</button>" in confirm.get_data(as_text=True)
+    db.session.refresh(agent)
+    assert agent.is_active is active_before
+
+    assert client.post(url).headers["Location"].endswith("/staff/accounts")
+    db.session.refresh(agent)
+    assert agent.is_active is not active_before
+    [entry] = db.session.scalars(sa.select(AuditEntry)).all()
+    assert (entry.staff_id, entry.resident_id, entry.detail) == (admin.id, agent.id, f"{action}d")
+
+
+def test_a_confirmation_without_its_token_changes_nothing(
+    app: Flask, client: Any, make_staff: Any, staff_log_in: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    admin = make_staff(Role.ADMINISTRATOR)
+    agent = make_staff(Role.HELPDESK_AGENT)
+    staff_log_in(admin)
+    monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", True)
+
+    response = client.post(f"/staff/accounts/{agent.id}/deactivate")
+
+    assert response.status_code == 400
+    db.session.refresh(agent)
+    assert agent.is_active
+
+
 def test_deactivating_a_staff_member_ends_their_sessions_at_once(
     app: Flask, client: Any, make_staff: Any, staff_log_in: Any
 ) -> None:

@@ -89,14 +89,21 @@ def staff_roles(staff_id: int) -> ResponseReturnValue:
     return render_template("staff/staff_roles.html", form=form, member=member)
 
 
-@bp.route("/accounts/<int:staff_id>/<any(deactivate, reactivate):action>", methods=["POST"])
+@bp.route("/accounts/<int:staff_id>/<any(deactivate, reactivate):action>", methods=["GET", "POST"])
 @permission_required(Permission.AUTH_STAFF_MANAGE)
+@reauthentication_required
 def set_staff_active(staff_id: int, action: str) -> ResponseReturnValue:
-    if ConfirmForm().validate_on_submit():
-        try:
-            member = accounts.set_active(current_user, staff_id, action == "reactivate")
-        except StaffAccountError as exc:
-            flash(str(exc), "error")
-        else:
-            flash(f"{member.full_name} is {action}d.", "success")
+    # A POST sent to re-authenticate first comes back as a GET: it asks to confirm.
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        member = accounts.get_staff(staff_id)
+        return render_template(
+            "staff/set_staff_active.html", form=form, member=member, action=action
+        )
+    try:
+        member = accounts.set_active(current_user, staff_id, action == "reactivate")
+    except StaffAccountError as exc:
+        flash(str(exc), "error")
+    else:
+        flash(f"{member.full_name} is {action}d.", "success")
     return redirect(url_for("staff.accounts_list"))
