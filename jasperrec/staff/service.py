@@ -30,6 +30,10 @@ from .models import BreakGlassGrant
 from .models import BreakGlassReason
 
 SEARCH_LIMIT = 25
+OUT_OF_SCOPE = (
+    "You have no open request from this person in your queues. If you need their "
+    "record anyway, state why below."
+)
 SEARCH_MIN_CHARACTERS = 2
 # As much of a search as the audit trail keeps; the form allows no more.
 SEARCH_MAX = 100
@@ -115,9 +119,14 @@ class ProfileAccess:
     justification: Justification
 
 
-def _resident(resident_id: int) -> User:
+def _find_resident(resident_id: int) -> User | None:
     resident = db.session.get(User, resident_id)
-    if resident is None or resident.is_staff:
+    return None if resident is None or resident.is_staff else resident
+
+
+def _resident(resident_id: int) -> User:
+    resident = _find_resident(resident_id)
+    if resident is None:
         raise NotFoundError()
     return resident
 
@@ -153,10 +162,7 @@ def justify(staff: User, resident_id: int, request_id: int | None = None) -> Jus
         return Justification(
             AccessPurpose.BREAK_GLASS, f"break the glass: {grant.reason.value}", grant=grant
         )
-    raise NeedToKnowError(
-        "You have no open request from this person in your queues. If you need their "
-        "record anyway, state why below."
-    )
+    raise NeedToKnowError(OUT_OF_SCOPE)
 
 
 def open_profile(staff: User, resident_id: int, request_id: int | None = None) -> ProfileAccess:
@@ -164,12 +170,16 @@ def open_profile(staff: User, resident_id: int, request_id: int | None = None) -
 
     The audit entry is written in the same transaction as the read.
 
-    :raises NotFoundError:
+    An id that is no resident's (missing, or a staff account) is refused exactly as a
+    resident outside the staff member's scope is, so the answer tells nothing about it.
+
     :raises NeedToKnowError:
     """
     if not has_permission(staff, Permission.AUTH_PEOPLE_VIEW):
         raise NeedToKnowError("Your role does not include opening residents' profiles.")
-    resident = _resident(resident_id)
+    resident = _find_resident(resident_id)
+    if resident is None:
+        raise NeedToKnowError(OUT_OF_SCOPE)
     why = justify(staff, resident.id, request_id)
     household = list(resident.household)
     audit.record_access(

@@ -8,7 +8,7 @@ import pytest
 import sqlalchemy as sa
 
 from jasperrec.auth.models import Role
-from jasperrec.errors import NotFoundError
+from jasperrec.auth.models import User
 from jasperrec.extensions import db
 from jasperrec.helpdesk.models import RequestStatus
 from jasperrec.staff import service
@@ -173,14 +173,43 @@ def test_a_staff_account_is_not_a_resident_record(make_staff: Any) -> None:
     agent = make_staff(Role.HELPDESK_AGENT)
     colleague = make_staff(Role.FINANCE)
 
-    with pytest.raises(NotFoundError):
+    with pytest.raises(NeedToKnowError, match="no open request from this person"):
         service.open_profile(agent, colleague.id)
 
 
-def test_a_missing_resident_answers_404(client: Any, make_staff: Any, staff_log_in: Any) -> None:
-    staff_log_in(make_staff(Role.HELPDESK_AGENT))
+def test_a_missing_resident_is_refused_as_out_of_scope(make_staff: Any) -> None:
+    with pytest.raises(NeedToKnowError, match="no open request from this person"):
+        service.open_profile(make_staff(Role.HELPDESK_AGENT), 999999)
 
-    assert client.get("/staff/people/999999").status_code == 404
+
+@pytest.mark.parametrize("role", [Role.HELPDESK_AGENT, Role.PRIVACY_OFFICER])
+@pytest.mark.parametrize("request_param", ["", "?request={request}"])
+def test_a_missing_id_a_staff_id_and_an_out_of_scope_resident_get_the_same_answer(
+    role: Role,
+    request_param: str,
+    client: Any,
+    make_staff: Any,
+    staff_log_in: Any,
+    resident: Any,
+    other_department: Any,
+) -> None:
+    outside = factories.ServiceRequestFactory(customer=resident, department=other_department)
+    colleague = make_staff(Role.FINANCE)
+    missing = db.session.scalar(sa.select(sa.func.max(User.id))) + 1000
+    staff_log_in(make_staff(role))
+
+    answers = {}
+    for person_id in [missing, colleague.id, resident.id]:
+        response = client.get(
+            f"/staff/people/{person_id}" + request_param.format(request=outside.id)
+        )
+        body = response.get_data(as_text=True).replace(f"/staff/people/{person_id}/", "/ID/")
+        answers[person_id] = (response.status_code, response.mimetype, body)
+
+    assert answers[missing] == answers[colleague.id] == answers[resident.id]
+    assert answers[missing][0] == 403
+    assert "not in your scope" in answers[missing][2]
+    assert audit_entries() == []
 
 
 def test_search_masks_contact_details_and_leaves_out_staff(
