@@ -55,10 +55,15 @@ DEFAULTS: dict[str, Any] = {
     "AUTH_STAFF_IDLE_TIMEOUT_MINUTES": 15,
     "AUTH_REAUTH_MINUTES": 5,
     "AUTH_MFA_PENDING_MINUTES": 5,
-    "AUTH_LOCKOUT_THRESHOLD": 10,
-    "AUTH_LOCKOUT_MINUTES": 15,
+    # Failed passwords and codes in a row before the account locks until the owner uses the
+    # emailed unlock link (or resets the password). Far above what a limited client can try,
+    # so that guessing from one place slows that place down without locking out the owner.
+    "AUTH_LOCKOUT_THRESHOLD": 50,
+    "AUTH_UNLOCK_RESEND_MINUTES": 15,
+    "AUTH_UNLOCK_MAX_AGE_HOURS": 72,
     "AUTH_CONFIRM_MAX_AGE_HOURS": 48,
     "AUTH_RESET_MAX_AGE_MINUTES": 60,
+    # Failed sign-ins per client, and per submitted address from one client.
     "AUTH_CLIENT_LOGIN_LIMIT": "30 per 10 minutes",
     "AUTH_ACCOUNT_LOGIN_LIMIT": "10 per 15 minutes",
     "AUTH_REGISTER_LIMIT": "10 per hour",

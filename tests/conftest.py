@@ -92,6 +92,8 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
             # Cheap hashing keeps the suite fast; bench/login.py measures the real parameters.
             "AUTH_ARGON2_TIME_COST": 1,
             "AUTH_ARGON2_MEMORY_KIB": 256,
+            # A low lock threshold keeps lockout tests short; tests of the default read DEFAULTS.
+            "AUTH_LOCKOUT_THRESHOLD": 10,
         }
     )
     app.test_client_class = IsolatedClient

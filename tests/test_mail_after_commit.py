@@ -39,5 +39,5 @@ def test_a_failed_sign_in_that_locks_the_account_emails_after_saving_the_lock(
         client.post("/auth/login", data={"email": owner.email, "password": "wrong " * 4})
 
     db.session.refresh(owner)
-    assert owner.locked_until is not None
+    assert owner.locked_at is not None
     assert [m["Subject"] for m in outbox] == ["Sign-in paused on your account"]

@@ -12,10 +12,11 @@ class InvalidCredentialsError(JasperrecError):
 
 
 class AccountLockedError(JasperrecError):
-    """Too many failed sign-ins: the account is cooling down."""
+    """Too many failed checks: the account is locked until its emailed unlock link is used."""
 
-    def __init__(self, until: dt.datetime) -> None:
-        super().__init__(f"locked until {until.isoformat()}")
+    # The lock no longer ends on its own; `until` stays None for callers that still pass it on.
+    def __init__(self, until: dt.datetime | None = None) -> None:
+        super().__init__("locked until the unlock link is used")
         self.until = until
 
 

@@ -61,8 +61,11 @@ class User(UserMixin, db.Model):  # type: ignore[name-defined,misc]
     postal_code: Mapped[str | None] = mapped_column(sa.String(7))
     is_active: Mapped[bool] = mapped_column(default=True, server_default=sa.true())
     is_staff: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    # Failed password and code checks since the last success; at AUTH_LOCKOUT_THRESHOLD the
+    # account locks until the emailed unlock link (or a password reset) is used.
     failed_login_count: Mapped[int] = mapped_column(default=0, server_default="0")
-    locked_until: Mapped[dt.datetime | None]
+    locked_at: Mapped[dt.datetime | None]
+    unlock_sent_at: Mapped[dt.datetime | None]
     last_login_at: Mapped[dt.datetime | None]
     password_changed_at: Mapped[dt.datetime | None]
     # TOTP second factor: the secret (encrypted at rest), when it was switched on, and the

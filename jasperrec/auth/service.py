@@ -15,6 +15,7 @@ from jasperrec.db import utcnow
 from jasperrec.extensions import db
 from jasperrec.mail import send_mail
 
+from . import lockout
 from . import passwords
 from . import tokens
 from .errors import EmailTakenError
@@ -259,8 +260,7 @@ def reset_password(token: str, new: str) -> User:
     check_password(new, user.first_name, user.last_name, user.email.split("@")[0])
     user.password_hash = passwords.hash_password(new)
     user.password_changed_at = utcnow()
-    user.failed_login_count = 0
-    user.locked_until = None
+    lockout.unlock(user)
     end_user_sessions(user, "password reset")
     db.session.commit()
     send_mail(user.email, "auth/password_changed", user=user)

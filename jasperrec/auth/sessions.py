@@ -14,7 +14,6 @@ from ua_parser import parse as parse_user_agent
 from jasperrec.db import utcnow
 from jasperrec.errors import NotFoundError
 from jasperrec.extensions import db
-from jasperrec.mail import send_mail
 from jasperrec.tasks import crontab
 from jasperrec.tasks import periodic_task
 
@@ -23,6 +22,10 @@ from .errors import AccountLockedError
 from .errors import InvalidCredentialsError
 from .errors import WrongCodeError
 from .errors import WrongPasswordError
+from .lockout import count_failure
+from .lockout import ensure_not_locked as ensure_not_locked
+from .lockout import record_failure as record_failure
+from .lockout import resend_unlock_link
 from .mfa import check_second_factor
 from .models import User
 from .models import UserSession
@@ -69,15 +72,16 @@ def _idle_limit(user: User) -> dt.timedelta:
 
 
 def authenticate(email: str, password: str) -> User:
-    """Check an email and password, counting failures toward a cool-down.
+    """Check an email and password, counting failures toward the account lock.
 
     A correct password does not yet reset the failure count: that waits for the whole
     sign-in, so that guessing a second-factor code cannot be cleared by the password.
+    A wrong password gets the same answer for an unknown, a locked or a just-locked account;
+    only the right password learns of the lock (and has the unlock link sent again).
 
     :raises InvalidCredentialsError:
     :raises AccountLockedError:
     """
-    now = utcnow()
     found = db.session.execute(
         sa.select(User.id, User.password_hash).where(User.email == normalise_email(email))
     ).first()
@@ -90,23 +94,17 @@ def authenticate(email: str, password: str) -> User:
     user = db.session.get(User, found.id) if found else None
     if user is None or not user.is_active:
         raise InvalidCredentialsError()
-    ensure_not_locked(user, now)
     if not valid:
-        record_failure(user)
+        if user.locked_at is None:
+            count_failure(user)
         raise InvalidCredentialsError()
+    if user.locked_at is not None:
+        resend_unlock_link(user)
+        raise AccountLockedError()
     if passwords.needs_rehash(user.password_hash):
         user.password_hash = passwords.hash_password(password)
         db.session.commit()
     return user
-
-
-def ensure_not_locked(user: User, now: dt.datetime | None = None) -> None:
-    """Refuse every sign-in step, password or code, while the account cools down.
-
-    :raises AccountLockedError:
-    """
-    if user.locked_until is not None and user.locked_until > (now or utcnow()):
-        raise AccountLockedError(user.locked_until)
 
 
 def reauthenticate(user: User, record: UserSession, password: str, code: str) -> None:
@@ -132,34 +130,10 @@ def reauthenticate(user: User, record: UserSession, password: str, code: str) ->
 def sign_in(user: User, *, remember: bool, user_agent: str) -> SignIn:
     """Open a session for someone who passed every check; reset their failure count."""
     user.failed_login_count = 0
-    user.locked_until = None
     user.last_login_at = utcnow()
     result = _open_session(user, remember=remember and not user.is_staff, user_agent=user_agent)
     db.session.commit()
     return result
-
-
-def record_failure(user: User) -> None:
-    """Count a failed password or code; at the threshold start the cool-down, tell the owner.
-
-    :raises AccountLockedError: when this failure starts the cool-down.
-    """
-    config = current_app.config
-    now = utcnow()
-    user.failed_login_count += 1
-    locked = user.failed_login_count >= int(config["AUTH_LOCKOUT_THRESHOLD"])
-    if locked:
-        user.locked_until = now + dt.timedelta(minutes=int(config["AUTH_LOCKOUT_MINUTES"]))
-        user.failed_login_count = 0
-    db.session.commit()
-    if locked:
-        send_mail(
-            user.email,
-            "auth/account_locked",
-            user=user,
-            minutes=int(config["AUTH_LOCKOUT_MINUTES"]),
-        )
-        raise AccountLockedError(user.locked_until)  # type: ignore[arg-type]
 
 
 def _open_session(user: User, *, remember: bool, user_agent: str) -> SignIn:

@@ -1,4 +1,4 @@
-"""Signed, expiring, single-use tokens for email links (confirmation and password reset)."""
+"""Signed, expiring, single-use tokens for email links: confirmation, password reset, unlock."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from .models import User
 
 CONFIRM_EMAIL = "confirm-email"
 RESET_PASSWORD = "reset-password"  # noqa: S105 (a token purpose, not a secret)
+UNLOCK_ACCOUNT = "unlock-account"
 
 
 def _serializer(purpose: str) -> URLSafeTimedSerializer:
@@ -25,6 +26,9 @@ def _state(user: User, purpose: str) -> str:
     """Fingerprint the account state a token is for, so using the token once voids it."""
     if purpose == CONFIRM_EMAIL:
         material = f"{user.email}|{user.email_confirmed_at}"
+    elif purpose == UNLOCK_ACCOUNT:
+        # Unlocking clears locked_at and a later lock sets a new one, so the link works once.
+        material = f"{user.locked_at.timestamp() if user.locked_at else None}"
     else:
         material = f"{user.password_hash}|{user.last_login_at}"
     return hashlib.sha256(material.encode()).hexdigest()[:16]

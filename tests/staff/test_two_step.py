@@ -114,7 +114,7 @@ def test_wrong_codes_count_toward_the_cool_down(
 
     assert answers[-1] == 429
     db.session.refresh(agent)
-    assert agent.locked_until is not None
+    assert agent.locked_at is not None
     assert [m["Subject"] for m in outbox] == ["Sign-in paused on your account"]
 
 
@@ -226,7 +226,7 @@ def test_a_locked_account_is_refused_at_the_code_step_even_from_a_fresh_password
 ) -> None:
     agent = make_staff(Role.HELPDESK_AGENT)
     client.post("/auth/login", data={"email": agent.email, "password": PASSWORD})
-    agent.locked_until = utcnow() + dt.timedelta(minutes=15)
+    agent.locked_at = utcnow()
     db.session.commit()
 
     response = client.post("/auth/two-step", data={"code": totp_code(agent)})
@@ -248,6 +248,6 @@ def test_wrong_passwords_when_confirming_identity_count_and_end_the_session(
     assert answers[:9] == [200] * 9
     assert answers[9] == 429
     db.session.refresh(agent)
-    assert agent.locked_until is not None
+    assert agent.locked_at is not None
     assert client.get("/staff/").status_code == 302
     assert [m["Subject"] for m in outbox] == ["Sign-in paused on your account"]

@@ -1,4 +1,4 @@
-"""Registration, email confirmation, sign-in, sign-out and password reset."""
+"""Registration, email confirmation, sign-in, sign-out, password reset and unlocking."""
 
 from __future__ import annotations
 
@@ -22,6 +22,7 @@ from jasperrec.forms import ConfirmForm
 from jasperrec.headers import no_store
 
 from .. import cookies
+from .. import lockout
 from .. import service
 from .. import sessions
 from ..errors import AccountLockedError
@@ -37,9 +38,13 @@ from . import bp
 
 
 def _account_key() -> str:
-    """Key per-account limits on a keyed hash of the submitted address."""
+    """Key per-account limits on the submitted address and the client together.
+
+    One client's guesses then slow down only that client, never the owner signing in from
+    elsewhere, and an unknown address is counted exactly as a known one.
+    """
     email = service.normalise_email(request.form.get("email", ""))
-    return "account:" + keyed_hash(email, "account")
+    return "account:" + keyed_hash(f"{email}\n{request.remote_addr}", "account")
 
 
 def _login_failed(response: Response) -> bool:
@@ -147,9 +152,9 @@ def login() -> ResponseReturnValue:
         except InvalidCredentialsError:
             g.login_failed = True
             form.password.errors.append("The email address or password is not correct.")
-        except AccountLockedError as exc:
+        except AccountLockedError:
             g.login_failed = True
-            return render_template("auth/locked.html", until=exc.until), 429
+            return render_template("auth/locked.html"), 429
         else:
             return _continue_sign_in(user, bool(form.remember.data))
     return render_template("auth/login.html", form=form)
@@ -198,3 +203,16 @@ def reset_password(token: str) -> ResponseReturnValue:
     except WeakPasswordError as exc:
         form.password.errors.append(str(exc))
     return render_template("auth/reset_password.html", form=form)
+
+
+@bp.route("/unlock/<token>", methods=["GET", "POST"])
+def unlock_account(token: str) -> ResponseReturnValue:
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        try:
+            lockout.unlock_account(token)
+        except InvalidTokenError as exc:
+            return _bad_link(exc)
+        flash("Your account is unlocked. You can sign in again.", "success")
+        return redirect(url_for("auth.login"))
+    return render_template("auth/unlock_account.html", form=form)
