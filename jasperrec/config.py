@@ -66,6 +66,8 @@ DEFAULTS: dict[str, Any] = {
     # Failed sign-ins per client, and per submitted address from one client.
     "AUTH_CLIENT_LOGIN_LIMIT": "30 per 10 minutes",
     "AUTH_ACCOUNT_LOGIN_LIMIT": "10 per 15 minutes",
+    # Tries of the current password on the password and email pages, per signed-in person.
+    "AUTH_CURRENT_PASSWORD_LIMIT": "10 per 15 minutes",
     "AUTH_REGISTER_LIMIT": "10 per hour",
     "AUTH_RESET_LIMIT": "5 per 15 minutes",
     # Pages that ask a signed-in person for their password again (switching two-step

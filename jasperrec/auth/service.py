@@ -21,7 +21,6 @@ from . import tokens
 from .errors import EmailTakenError
 from .errors import InvalidTokenError
 from .errors import WeakPasswordError
-from .errors import WrongPasswordError
 from .models import Department
 from .models import User
 from .models import UserSession
@@ -181,11 +180,11 @@ def change_password(
     The kept session gets new tokens, returned for its cookies: a copy of the old ones,
     remember cookie included, stops working.
 
+    :raises AccountLockedError:
     :raises WrongPasswordError:
     :raises WeakPasswordError:
     """
-    if not passwords.verify_password(user.password_hash, current):
-        raise WrongPasswordError("Your current password is not correct.")
+    lockout.check_current_password(user, current)
     check_password(new, user.first_name, user.last_name, user.email.split("@")[0])
     user.password_hash = passwords.hash_password(new)
     user.password_changed_at = utcnow()
@@ -203,11 +202,11 @@ def change_email(
 
     The current session gets new tokens, returned for its cookies.
 
+    :raises AccountLockedError:
     :raises WrongPasswordError:
     :raises EmailTakenError:
     """
-    if not passwords.verify_password(user.password_hash, current_password):
-        raise WrongPasswordError("Your current password is not correct.")
+    lockout.check_current_password(user, current_password)
     new_email = normalise_email(new_email)
     if find_user_by_email(new_email) is not None:
         raise EmailTakenError("That address cannot be used. Choose another.")
