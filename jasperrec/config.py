@@ -69,7 +69,9 @@ DEFAULTS: dict[str, Any] = {
     # Tries of the current password on the password and email pages, per signed-in person.
     "AUTH_CURRENT_PASSWORD_LIMIT": "10 per 15 minutes",
     "AUTH_REGISTER_LIMIT": "10 per hour",
+    # Reset and confirmation mails asked for per client, and per target address.
     "AUTH_RESET_LIMIT": "5 per 15 minutes",
+    "AUTH_RESET_ADDRESS_LIMIT": "3 per hour",
     # Pages that ask a signed-in person for their password again (switching two-step
     # sign-in off, new recovery codes); wrong answers also count toward the cool-down.
     "AUTH_MFA_SETTINGS_LIMIT": "10 per 15 minutes",

@@ -14,6 +14,7 @@ from flask import current_app
 from jasperrec.db import utcnow
 from jasperrec.extensions import db
 from jasperrec.mail import send_mail
+from jasperrec.tasks import task
 
 from . import lockout
 from . import passwords
@@ -143,6 +144,15 @@ def _send_confirmation(user: User) -> None:
 
 
 def resend_confirmation(email: str) -> None:
+    """Queue a fresh confirmation link for the address; the task decides whether to send.
+
+    Looking the address up here would answer known addresses more slowly than unknown ones.
+    """
+    send_confirmation_link(normalise_email(email))
+
+
+@task()
+def send_confirmation_link(email: str) -> None:
     """Email a fresh confirmation link if the address has an unconfirmed account."""
     user = find_user_by_email(email)
     if user is not None and not user.is_email_confirmed:
@@ -221,10 +231,17 @@ def change_email(
 
 
 def request_password_reset(email: str, template: str = "auth/reset_password") -> None:
-    """Email a link to choose a password if the address has an active account.
+    """Queue a link to choose a password for the address; the task decides whether to send.
 
-    Says nothing either way. Staff invitations use the same link with another message.
+    Says nothing either way, and takes as long either way: looking the address up here
+    would answer known addresses more slowly. Staff invitations use another message.
     """
+    send_reset_link(normalise_email(email), template)
+
+
+@task()
+def send_reset_link(email: str, template: str) -> None:
+    """Email a link to choose a password if the address has an active account."""
     user = find_user_by_email(email)
     if user is None or not user.is_active:
         return

@@ -47,6 +47,12 @@ def _account_key() -> str:
     return "account:" + keyed_hash(f"{email}\n{request.remote_addr}", "account")
 
 
+def _address_key() -> str:
+    """Key per-address mail limits on a keyed hash of the target address, whoever asks."""
+    email = service.normalise_email(request.form.get("email", ""))
+    return "address:" + keyed_hash(email, "address")
+
+
 def _login_failed(response: Response) -> bool:
     return bool(g.get("login_failed"))
 
@@ -122,6 +128,7 @@ def confirm_email(token: str) -> ResponseReturnValue:
 
 @bp.route("/confirm/resend", methods=["GET", "POST"])
 @limiter.limit(lambda: _limit("AUTH_RESET_LIMIT"), methods=["POST"])
+@limiter.limit(lambda: _limit("AUTH_RESET_ADDRESS_LIMIT"), methods=["POST"], key_func=_address_key)
 def resend_confirmation() -> ResponseReturnValue:
     form = EmailOnlyForm()
     if form.validate_on_submit():
@@ -180,6 +187,7 @@ def logout() -> ResponseReturnValue:
 
 @bp.route("/reset", methods=["GET", "POST"])
 @limiter.limit(lambda: _limit("AUTH_RESET_LIMIT"), methods=["POST"])
+@limiter.limit(lambda: _limit("AUTH_RESET_ADDRESS_LIMIT"), methods=["POST"], key_func=_address_key)
 def forgot_password() -> ResponseReturnValue:
     form = EmailOnlyForm()
     if form.validate_on_submit():
