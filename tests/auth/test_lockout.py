@@ -151,6 +151,16 @@ def test_an_unlock_link_from_an_earlier_lock_does_not_work(
     assert user.locked_at is not None
 
 
+def test_the_unlock_page_is_not_stored(
+    app: Flask, client: Any, user: Any, outbox: list[Any]
+) -> None:
+    lock(app, client, user)
+
+    response = client.get(unlock_path(outbox[-1]))
+
+    assert response.headers["Cache-Control"] == "no-store"
+
+
 @pytest.mark.parametrize("token", ["not-a-token", "x" * 300])
 def test_a_bad_unlock_link_is_refused_clearly(client: Any, token: str) -> None:
     response = client.post(f"/auth/unlock/{token}")

@@ -214,6 +214,7 @@ def reset_password(token: str) -> ResponseReturnValue:
 
 
 @bp.route("/unlock/<token>", methods=["GET", "POST"])
+@no_store
 def unlock_account(token: str) -> ResponseReturnValue:
     form = ConfirmForm()
     if form.validate_on_submit():
