@@ -1,7 +1,7 @@
 """lock accounts until an emailed unlock link is used
 
 Revision ID: 07bb8904fa89
-Revises: 5c1f0e7a9b3d
+Revises: 4c85fb7c5efe
 Create Date: 2026-12-01 20:05:15.118069
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '07bb8904fa89'
-down_revision = '5c1f0e7a9b3d'
+down_revision = '4c85fb7c5efe'
 branch_labels = None
 depends_on = None
 
