@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 import smtplib
 import sys
 from email import policy
 from email.message import EmailMessage
 from email.parser import BytesParser
+from email.utils import getaddresses
 from email.utils import make_msgid
 from pathlib import Path
 from typing import Any
@@ -57,7 +59,11 @@ class SmtpMailer:
 
 
 class OutboxMailer:
-    """Write each message to the console and to an .eml file, so the demo needs no server."""
+    """Save each message as an .eml file and say so on the console: the demo needs no server.
+
+    The console line masks the recipient and leaves out the body, whose links carry
+    sign-in tokens; the file holds the whole message.
+    """
 
     def __init__(self, directory: Path, stream: Any = None) -> None:
         self.directory = directory
@@ -67,12 +73,12 @@ class OutboxMailer:
         """Keep the message where a demo user can open it."""
         self.directory.mkdir(parents=True, exist_ok=True)
         stamp = utcnow().strftime("%Y%m%dT%H%M%S%f")
-        path = self.directory / f"{stamp}-{_slug(str(message['To']))}.eml"
+        subject = str(message["Subject"])
+        path = self.directory / f"{stamp}-{_slug(subject)}.eml"
         path.write_bytes(message.as_bytes(policy=policy.SMTP))
+        recipients = ", ".join(_masked(address) for _, address in getaddresses([message["To"]]))
         out = self.stream or sys.stderr
-        out.write(f"\n--- mail to {message['To']}: {message['Subject']} (saved as {path})\n")
-        body = message.get_body(("plain",))
-        out.write((body.get_content() if body else "") + "\n---\n")
+        out.write(f"Mail to {recipients}: {subject!r} saved to {_shown(path)}\n")
 
 
 class MemoryMailer:
@@ -147,5 +153,19 @@ def deliver(raw: bytes) -> None:
 
 
 def _slug(text: str) -> str:
-    """Make an address safe to use in a file name."""
-    return "".join(ch if ch.isalnum() else "_" for ch in text)[:60]
+    """Make a subject safe and readable in a file name."""
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:60]
+
+
+def _masked(address: str) -> str:
+    """Keep an address's first letter and domain: enough to tell demo users apart."""
+    local, _, domain = address.rpartition("@")
+    return f"{local[:1]}***@{domain}" if local else "***"
+
+
+def _shown(path: Path) -> Path:
+    """Show a path relative to the working directory when it lies inside it."""
+    try:
+        return path.relative_to(Path.cwd())
+    except ValueError:
+        return path
