@@ -248,3 +248,8 @@ def _check_fernet_key(name: str, value: Any) -> None:
             ' make one with: python -c "import base64, os;'
             ' print(base64.urlsafe_b64encode(os.urandom(32)).decode())"'
         )
+
+
+def demo_webhook_secret(instance: Path) -> str:
+    """Make the fake payment backend's signing secret, one per demo instance, and keep it."""
+    return _demo_secret_key(instance, "webhook_secret", lambda: f"whsec_{secrets.token_hex(32)}")

@@ -9,6 +9,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from dataclasses import field
+from pathlib import Path
 from typing import Any
 from typing import Protocol
 
@@ -18,6 +19,7 @@ from flask import current_app
 from flask import url_for
 
 from jasperrec.config import ConfigError
+from jasperrec.config import demo_webhook_secret
 from jasperrec.db import utcnow
 
 from .errors import InvalidWebhookError
@@ -27,8 +29,6 @@ EXTENSION_KEY = "jasperrec.payments"
 BACKENDS = ("fake", "stripe")
 # Stripe replaces this in success_url and cancel_url with the session's id.
 SESSION_ID_PLACEHOLDER = "{CHECKOUT_SESSION_ID}"
-# The fake's secret when none is configured; it protects nothing, as no money moves.
-DEMO_WEBHOOK_SECRET = "whsec_jasperrec_demo_only"  # noqa: S105
 # Stripe Checkout accepts an expiry from 30 minutes to 24 hours after the session starts.
 MIN_EXPIRY = dt.timedelta(minutes=30)
 MAX_EXPIRY = dt.timedelta(hours=24)
@@ -310,7 +310,10 @@ def init_app(app: Flask) -> None:
     elif production:
         raise ConfigError("Production cannot use the fake payment backend: nothing is charged.")
     else:
-        gateway = FakeGateway(app.config.get("STRIPE_WEBHOOK_SECRET") or DEMO_WEBHOOK_SECRET)
+        # No money moves, but a known secret would let anyone who reaches the demo mark
+        # orders paid, so an unconfigured one is random per instance.
+        secret = app.config.get("STRIPE_WEBHOOK_SECRET")
+        gateway = FakeGateway(secret or demo_webhook_secret(Path(app.instance_path)))
     # Kept normalised so the security headers and the demo pages can read it.
     app.config["STORE_PAYMENT_BACKEND"] = backend
     app.extensions[EXTENSION_KEY] = gateway

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import tempfile
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -17,7 +19,6 @@ from jasperrec.headers import CONTENT_SECURITY_POLICY
 from jasperrec.store import payments
 from jasperrec.store.errors import InvalidWebhookError
 from jasperrec.store.errors import PaymentError
-from jasperrec.store.payments import DEMO_WEBHOOK_SECRET
 from jasperrec.store.payments import CheckoutLine
 from jasperrec.store.payments import CheckoutSession
 from jasperrec.store.payments import FakeGateway
@@ -34,6 +35,8 @@ LINES = [
     CheckoutLine("Swim Level 3 (Sam Tremblay)", 8_400, 1),
 ]
 EVENT = {"id": "evt_1", "object": "event", "type": "checkout.session.completed", "data": {}}
+# What every demo used to sign with: it is in the project's history for anyone to read.
+OLD_PUBLIC_DEMO_SECRET = "whsec_jasperrec_demo_only"
 
 
 def start(gateway: Any, **overrides: Any) -> CheckoutSession:
@@ -210,7 +213,7 @@ def test_stripe_construct_event_checks_the_signature_with_the_webhook_secret(
 
     assert stripe_gateway.construct_event(body, sign(body, STRIPE_WEBHOOK_SECRET)) == EVENT
     with pytest.raises(InvalidWebhookError):
-        stripe_gateway.construct_event(body, sign(body, DEMO_WEBHOOK_SECRET))
+        stripe_gateway.construct_event(body, sign(body, OLD_PUBLIC_DEMO_SECRET))
 
 
 # Signature checks, shared by both gateways.
@@ -345,10 +348,14 @@ def test_fake_completed_event_is_shaped_like_stripes(fake_gateway: FakeGateway) 
 
 
 def configured(**config: Any) -> Flask:
-    made = Flask(__name__)
-    made.config.update({"ENV": "demo", "STRIPE_SECRET_KEY": None, "STRIPE_WEBHOOK_SECRET": None})
-    made.config.update(config)
-    payments.init_app(made)
+    # A throwaway instance folder: the fake keeps a generated secret there.
+    with tempfile.TemporaryDirectory() as instance:
+        made = Flask(__name__, instance_path=instance)
+        made.config.update(
+            {"ENV": "demo", "STRIPE_SECRET_KEY": None, "STRIPE_WEBHOOK_SECRET": None}
+        )
+        made.config.update(config)
+        payments.init_app(made)
     return made
 
 
@@ -404,16 +411,40 @@ def test_the_stripe_backend_needs_its_keys() -> None:
         configured(STORE_PAYMENT_BACKEND="stripe", STRIPE_WEBHOOK_SECRET="w")
 
 
-@pytest.mark.parametrize(
-    ("configured_secret", "expected"),
-    [(None, DEMO_WEBHOOK_SECRET), ("whsec_local_cli", "whsec_local_cli")],
-)
-def test_the_fake_signs_with_the_configured_secret_or_the_demo_one(
-    configured_secret: str | None, expected: str
-) -> None:
-    made = configured(STRIPE_WEBHOOK_SECRET=configured_secret)
+def test_the_fake_signs_with_the_configured_secret() -> None:
+    made = configured(STRIPE_WEBHOOK_SECRET="whsec_local_cli")
 
-    assert made.extensions[payments.EXTENSION_KEY].webhook_secret == expected
+    assert made.extensions[payments.EXTENSION_KEY].webhook_secret == "whsec_local_cli"
+
+
+def test_each_demo_instance_makes_its_own_webhook_secret_and_keeps_it(
+    other_app: Callable[..., Flask], tmp_path: Path
+) -> None:
+    def secret(folder: str) -> str:
+        made = other_app(INSTANCE_PATH=str(tmp_path / folder))
+        return made.extensions[payments.EXTENSION_KEY].webhook_secret  # type: ignore[no-any-return]
+
+    first, second, first_again = secret("one"), secret("two"), secret("one")
+
+    assert first != second
+    assert first == first_again
+    assert first.startswith("whsec_")
+    assert len(first) == len("whsec_") + 64
+    assert (tmp_path / "one" / "webhook_secret").stat().st_mode & 0o077 == 0
+
+
+def test_no_webhook_secret_is_written_into_the_source() -> None:
+    assert not hasattr(payments, "DEMO_WEBHOOK_SECRET")
+    assert OLD_PUBLIC_DEMO_SECRET not in Path(payments.__file__).read_text()
+
+
+def test_an_event_signed_with_the_old_public_demo_secret_is_refused(client: Any) -> None:
+    body = json.dumps(EVENT).encode()
+    headers = {"Stripe-Signature": sign(body, OLD_PUBLIC_DEMO_SECRET)}
+
+    response = client.post("/store/webhooks/stripe", data=body, headers=headers)
+
+    assert response.status_code == 400
 
 
 def test_the_suite_runs_on_the_fake(app: Flask) -> None:
