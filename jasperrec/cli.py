@@ -18,6 +18,7 @@ from .auth.errors import WeakPasswordError
 from .auth.models import Role
 from .auth.permissions import STAFF_ROLES
 from .auth.service import ensure_department
+from .config import follow_demo_address
 from .extensions import db
 from .staff import accounts
 
@@ -106,15 +107,20 @@ def worker_command(workers: int) -> None:
 @with_appcontext
 def demo_command(host: str, port: int) -> None:
     """Migrate, seed the demo data, start a worker in-process and serve the portal."""
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    # Before anything is queued: a mailed link must reach the port this demo serves on.
+    public_url = follow_demo_address(app.config, host, port)
     upgrade()
     for line in demo_data.seed():
         click.echo(line)
     if not tasks.huey.immediate:
         tasks.start_in_process()
-    outbox = Path(current_app.instance_path) / "outbox"
-    click.echo(f"JasperRec demo portal: http://{host}:{port}/  (mail is saved in {outbox})")
+    outbox = Path(app.instance_path) / "outbox"
+    click.echo(f"JasperRec demo portal: {public_url}  (mail is saved in {outbox})")
+    if host in ("0.0.0.0", "::") and not app.config.get("PUBLIC_URL"):  # noqa: S104
+        click.echo("Links in mail open on this machine; for others set JASPERREC_PUBLIC_URL.")
     # Flask's app.run() refuses to start inside its own CLI, so serve with Werkzeug directly.
-    run_simple(host, port, current_app._get_current_object(), threaded=True)  # type: ignore[attr-defined]
+    run_simple(host, port, app, threaded=True)
 
 
 def main() -> None:

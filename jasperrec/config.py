@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import ipaddress
 import os
 import secrets
 from collections.abc import Callable
@@ -17,8 +18,9 @@ ENV_PREFIX = "JASPERREC"
 DEFAULTS: dict[str, Any] = {
     "ENV": "demo",
     # Where residents reach the portal; links in mail are built from it, never from the
-    # request's Host header (which an attacker could set to poison reset links).
-    "PUBLIC_URL": "http://127.0.0.1:5000",
+    # request's Host header (which an attacker could set to poison reset links). Unset, the
+    # demo uses the address it serves on (DEMO_PUBLIC_URL, or `jasperrec demo`'s --host/--port).
+    "PUBLIC_URL": None,
     # Connection settings; production must supply each one (see REQUIRED_IN_PRODUCTION).
     "DATABASE_URL": None,
     "REDIS_URL": None,
@@ -162,6 +164,10 @@ REQUIRED_IN_PRODUCTION = (
 )
 
 
+# Where the demo serves when no --host or --port says otherwise.
+DEMO_PUBLIC_URL = "http://127.0.0.1:5000"
+
+
 class ConfigError(RuntimeError):
     """Raised when the portal cannot start with the configuration it was given."""
 
@@ -177,8 +183,6 @@ def finalise(app: Flask) -> None:
     config = app.config
     production = config["ENV"] == "production"
     if production:
-        if config.get("PUBLIC_URL") == DEFAULTS["PUBLIC_URL"]:
-            config["PUBLIC_URL"] = None
         missing = [key for key in REQUIRED_IN_PRODUCTION if not config.get(key)]
         if missing:
             names = ", ".join(f"{ENV_PREFIX}_{key}" for key in missing)
@@ -188,7 +192,7 @@ def finalise(app: Flask) -> None:
     if not production and not config.get("AUTH_TOTP_KEY"):
         config["AUTH_TOTP_KEY"] = _demo_secret_key(Path(app.instance_path), "totp_key", _fernet_key)
     _check_fernet_key("AUTH_TOTP_KEY", config["AUTH_TOTP_KEY"])
-    _apply_public_url(config)
+    _apply_public_url(config, config.get("PUBLIC_URL") or DEMO_PUBLIC_URL)
     config.setdefault("SQLALCHEMY_DATABASE_URI", config["DATABASE_URL"] or _demo_database(app))
     config.setdefault("RATELIMIT_STORAGE_URI", config["REDIS_URL"] or "memory://")
     if config["TASKS_BACKEND"] is None:
@@ -200,9 +204,31 @@ def finalise(app: Flask) -> None:
     config["IS_DEMO"] = not production
 
 
-def _apply_public_url(config: Any) -> None:
+def follow_demo_address(config: Any, host: str, port: int) -> str:
+    """Point the demo's links at the address it serves on, unless PUBLIC_URL names one.
+
+    Returns the address the links now use.
+    """
+    if not config.get("PUBLIC_URL"):
+        _apply_public_url(config, _demo_url(host, port))
+    return f"{config['PREFERRED_URL_SCHEME']}://{config['SERVER_NAME']}{config['APPLICATION_ROOT']}"
+
+
+def _demo_url(host: str, port: int) -> str:
+    """Turn the address the demo listens on into one a browser on this machine can open."""
+    try:
+        ip = ipaddress.ip_address(host)
+    except ValueError:
+        return f"http://{host}:{port}"
+    if ip.is_unspecified:
+        # Listening everywhere: this machine reaches it on loopback.
+        ip = ipaddress.ip_address("127.0.0.1" if ip.version == 4 else "::1")
+    return f"http://{ip}:{port}" if ip.version == 4 else f"http://[{ip}]:{port}"
+
+
+def _apply_public_url(config: Any, public_url: str) -> None:
     """Build external URLs (in mail, in workers) from the configured public address."""
-    url = urlsplit(str(config["PUBLIC_URL"]))
+    url = urlsplit(public_url)
     if url.scheme not in ("http", "https") or not url.netloc:
         raise ConfigError(f"{ENV_PREFIX}_PUBLIC_URL must look like https://rec.example.ca")
     config["SERVER_NAME"] = url.netloc
