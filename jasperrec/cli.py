@@ -9,9 +9,9 @@ from flask import current_app
 from flask.cli import FlaskGroup
 from flask.cli import with_appcontext
 from flask_migrate import upgrade
-from werkzeug.serving import run_simple
 
 from . import demo as demo_data
+from . import demo_server
 from . import tasks
 from .auth.errors import EmailTakenError
 from .auth.errors import WeakPasswordError
@@ -120,7 +120,7 @@ def demo_command(host: str, port: int) -> None:
     if host in ("0.0.0.0", "::") and not app.config.get("PUBLIC_URL"):  # noqa: S104
         click.echo("Links in mail open on this machine; for others set JASPERREC_PUBLIC_URL.")
     # Flask's app.run() refuses to start inside its own CLI, so serve with Werkzeug directly.
-    run_simple(host, port, app, threaded=True)
+    demo_server.serve(app, host, port)
 
 
 def main() -> None:

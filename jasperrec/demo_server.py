@@ -1,0 +1,70 @@
+"""The demo's web server: Werkzeug, with a request log that keeps no tokens or addresses."""
+
+from __future__ import annotations
+
+import ipaddress
+from typing import Any
+
+from flask import Flask
+from werkzeug.exceptions import HTTPException
+from werkzeug.serving import WSGIRequestHandler
+from werkzeug.serving import run_simple
+
+# Sent instead of "Werkzeug/3.1.9 Python/3.11.7": version banners only help an attacker.
+SERVER_HEADER = "JasperRec"
+NO_ROUTE = "(no route)"
+
+
+def masked_address(address: str) -> str:
+    """Keep only the client's network: the /24 of an IPv4 address, the /48 of an IPv6 one."""
+    try:
+        ip = ipaddress.ip_address(address.split("%")[0])
+    except ValueError:
+        return "-"
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped:
+        ip = ip.ipv4_mapped
+    prefix = 24 if ip.version == 4 else 48
+    return str(ipaddress.ip_network(f"{ip}/{prefix}", strict=False))
+
+
+class DemoRequestHandler(WSGIRequestHandler):
+    """Log each request by its route rule and the client's network, and name no versions.
+
+    A URL can carry a confirmation or reset token, and a whole address identifies a person,
+    so neither reaches the console.
+    """
+
+    def version_string(self) -> str:
+        """Name the server without its version or Python's."""
+        return SERVER_HEADER
+
+    def log(self, type: str, message: str, *args: Any) -> None:
+        """Log as Werkzeug does, but with the client's network rather than its address."""
+        # address_string() also fills REMOTE_ADDR, which the portal needs whole (rate limits).
+        network = masked_address(self.address_string())
+        self.server.log(type, f"{network} [{self.log_date_time_string()}] {message}", *args)
+
+    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
+        """Log the method, the route rule that matched (never the URL) and the status."""
+        method = getattr(self, "command", None) or "-"
+        self.log("info", "%s %s %s", method, self._route(), code)
+
+    def log_error(self, format: str, *args: Any) -> None:
+        """Note a refused request without http.server's quote of its raw request line."""
+        self.log("error", "could not read a request")
+
+    def _route(self) -> str:
+        environ = getattr(self, "environ", None)
+        app = self.server.app
+        if environ is None or not isinstance(app, Flask):
+            return NO_ROUTE
+        try:
+            rule, _ = app.url_map.bind_to_environ(environ).match(return_rule=True)
+        except HTTPException:
+            return NO_ROUTE
+        return str(rule.rule)
+
+
+def serve(app: Flask, host: str, port: int) -> None:
+    """Serve the demo with reloading off and one thread per request until Ctrl-C."""
+    run_simple(host, port, app, threaded=True, request_handler=DemoRequestHandler)
