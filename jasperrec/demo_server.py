@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import ipaddress
+import logging
 from typing import Any
 
 from flask import Flask
+from flask import has_request_context
+from flask import request
 from werkzeug.exceptions import HTTPException
 from werkzeug.serving import WSGIRequestHandler
 from werkzeug.serving import run_simple
@@ -65,6 +68,20 @@ class DemoRequestHandler(WSGIRequestHandler):
         return str(rule.rule)
 
 
+class RouteOnlyFilter(logging.Filter):
+    """Name the route, not the URL, in Flask's "Exception on <path>" line."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        """Rewrite the line when it carries the request's path; let the rest through."""
+        if not has_request_context():
+            return True
+        if record.msg == f"Exception on {request.path} [{request.method}]":
+            rule = request.url_rule.rule if request.url_rule else NO_ROUTE
+            record.msg = f"Exception on {rule} [{request.method}]"
+        return True
+
+
 def serve(app: Flask, host: str, port: int) -> None:
-    """Serve the demo with reloading off and one thread per request until Ctrl-C."""
+    """Serve the demo with one thread per request until Ctrl-C, logging no URLs."""
+    app.logger.addFilter(RouteOnlyFilter())
     run_simple(host, port, app, threaded=True, request_handler=DemoRequestHandler)

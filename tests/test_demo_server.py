@@ -31,6 +31,7 @@ from flask import Flask
 from werkzeug.serving import make_server
 
 from jasperrec.demo_server import DemoRequestHandler
+from jasperrec.demo_server import RouteOnlyFilter
 from jasperrec.demo_server import masked_address
 from tests.store.conftest import sign
 
@@ -64,6 +65,8 @@ def tiny_server() -> Iterator[str]:
     """Serve an app with one token-carrying route through the demo's request handler."""
     tiny = Flask(__name__)
     tiny.add_url_rule("/auth/reset/<token>", "reset", lambda token: "ok")
+    tiny.add_url_rule("/auth/confirm/<token>", "confirm", lambda token: 1 / 0)
+    tiny.logger.addFilter(RouteOnlyFilter())
     server = make_server("127.0.0.1", 0, tiny, threaded=True, request_handler=DemoRequestHandler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -112,6 +115,18 @@ def test_the_demo_log_does_not_quote_a_malformed_request_line(
         raw(tiny_server, f"GET /auth/reset/{TOKEN} HTTP/9.9".encode())
 
     assert "could not read a request" in caplog.text
+    assert TOKEN not in caplog.text
+
+
+def test_a_failing_page_is_logged_by_its_route_not_its_url(
+    tiny_server: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    with caplog.at_level(logging.INFO):
+        response = get(tiny_server, f"/auth/confirm/{TOKEN}")
+
+    assert response.status == 500
+    assert "Exception on /auth/confirm/<token> [GET]" in caplog.text
+    assert "ZeroDivisionError" in caplog.text
     assert TOKEN not in caplog.text
 
 
