@@ -46,6 +46,7 @@ class Permission(enum.StrEnum):
     PRIVACY_DISCLOSURES_MANAGE = "privacy:disclosures:manage"
     PRIVACY_REQUESTS_MANAGE = "privacy:requests:manage"
     # staff console
+    STAFF_BREAK_GLASS_REVIEW = "staff:break-glass:review"
     STAFF_CONSOLE_VIEW = "staff:console:view"
     # store
     STORE_BALANCES_MANAGE = "store:balances:manage"
@@ -103,9 +104,13 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             P.AUTH_PEOPLE_VIEW,
             P.AUTH_PEOPLE_BREAK_GLASS,
             P.AUTH_STAFF_VIEW,
+            P.STAFF_BREAK_GLASS_REVIEW,
         }
     ),
-    Role.ADMINISTRATOR: frozenset({P.STAFF_CONSOLE_VIEW, P.AUTH_STAFF_VIEW, P.AUTH_STAFF_MANAGE}),
+    # Administrators review break-glass grants only when the sole privacy officer made them.
+    Role.ADMINISTRATOR: frozenset(
+        {P.STAFF_CONSOLE_VIEW, P.AUTH_STAFF_VIEW, P.AUTH_STAFF_MANAGE, P.STAFF_BREAK_GLASS_REVIEW}
+    ),
 }
 STAFF_ROLES = tuple(role for role in Role if role is not Role.RESIDENT)
 

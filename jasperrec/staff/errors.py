@@ -13,3 +13,7 @@ class StaffAccountError(JasperrecError):
 
 class SearchTooShortError(JasperrecError):
     """A people search without enough letters or digits to narrow it to a few residents."""
+
+
+class GrantReviewError(JasperrecError):
+    """A break-glass review by someone the rule does not allow, such as its own grantee."""

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 
 import sqlalchemy as sa
 from flask import current_app
+from sqlalchemy.orm import selectinload
 
 from jasperrec.auth.models import HouseholdMember
 from jasperrec.auth.models import Role
@@ -22,6 +23,7 @@ from jasperrec.helpdesk.service import find_justifying_request
 from jasperrec.mail import send_mail
 
 from . import audit
+from .errors import GrantReviewError
 from .errors import NeedToKnowError
 from .errors import SearchTooShortError
 from .models import AccessKind
@@ -199,7 +201,7 @@ def open_profile(staff: User, resident_id: int, request_id: int | None = None) -
 def break_glass(
     staff: User, resident_id: int, reason: BreakGlassReason, explanation: str
 ) -> BreakGlassGrant:
-    """Grant the staff member 30 minutes of access to one record and tell the privacy officer.
+    """Grant the staff member 30 minutes of access to one record and tell its reviewers.
 
     :raises NotFoundError:
     :raises NeedToKnowError: if the role may not break the glass.
@@ -219,41 +221,97 @@ def break_glass(
     )
     db.session.add(grant)
     db.session.commit()
-    for officer in _privacy_officers():
-        send_mail(officer.email, "staff/break_glass", grant=grant, officer=officer)
+    _notify_reviewers(grant)
     return grant
 
 
-def _privacy_officers() -> Sequence[User]:
+def _active_staff_ids(role: Role) -> set[int]:
     query = (
-        sa.select(User)
+        sa.select(User.id)
         .join(StaffRole)
-        .where(StaffRole.role == Role.PRIVACY_OFFICER, User.is_active.is_(True))
+        .where(StaffRole.role == role, User.is_staff.is_(True), User.is_active.is_(True))
     )
-    return db.session.scalars(query).all()
+    return set(db.session.scalars(query))
 
 
-def list_unreviewed_grants() -> Sequence[BreakGlassGrant]:
-    """Return break-glass grants the privacy officer has not reviewed yet, oldest first."""
+@dataclasses.dataclass(frozen=True)
+class Reviewers:
+    """Who may review break-glass grants: active privacy officers, then administrators."""
+
+    officers: set[int]
+    administrators: set[int]
+
+    def of(self, grant: BreakGlassGrant) -> set[int]:
+        """Name the reviewers of a grant: another officer, or an administrator if none."""
+        return (self.officers - {grant.staff_id}) or (self.administrators - {grant.staff_id})
+
+
+def _reviewers() -> Reviewers:
+    return Reviewers(
+        officers=_active_staff_ids(Role.PRIVACY_OFFICER),
+        administrators=_active_staff_ids(Role.ADMINISTRATOR),
+    )
+
+
+def _notify_reviewers(grant: BreakGlassGrant) -> None:
+    ids = _reviewers().of(grant)
+    reviewers = db.session.scalars(sa.select(User).where(User.id.in_(ids)).order_by(User.id))
+    for reviewer in reviewers:
+        send_mail(reviewer.email, "staff/break_glass", grant=grant, officer=reviewer)
+
+
+@dataclasses.dataclass(frozen=True)
+class GrantReview:
+    """An unreviewed grant as one reviewer sees it, and whether they may mark it reviewed."""
+
+    grant: BreakGlassGrant
+    may_review: bool
+
+
+def list_grants_to_review(reviewer: User) -> list[GrantReview]:
+    """Return unreviewed grants, oldest first: all for privacy officers, with their own ones
+    marked as awaiting another reviewer; for administrators, only those left to them."""
+    reviewers = _reviewers()
+    sees_all = has_permission(reviewer, Permission.PRIVACY_AUDIT_REVIEW)
     query = (
         sa.select(BreakGlassGrant)
+        .options(selectinload(BreakGlassGrant.staff))
         .where(BreakGlassGrant.reviewed_at.is_(None))
-        .order_by(BreakGlassGrant.created_at)
+        .order_by(BreakGlassGrant.created_at, BreakGlassGrant.id)
     )
-    return db.session.scalars(query).all()
+    listed = (
+        GrantReview(grant, reviewer.id in reviewers.of(grant))
+        for grant in db.session.scalars(query)
+    )
+    return [item for item in listed if item.may_review or sees_all]
 
 
-def mark_grant_reviewed(officer: User, grant_id: int) -> BreakGlassGrant:
-    """Record that the privacy officer has looked into a break-glass access.
+def mark_grant_reviewed(reviewer: User, grant_id: int) -> BreakGlassGrant:
+    """Record that another privacy officer (or an administrator) has looked into a grant.
+
+    No one reviews their own grant; an administrator reviews only when no other privacy
+    officer can. A grant already reviewed is left as it is.
 
     :raises NotFoundError:
+    :raises GrantReviewError:
     """
     grant = db.session.get(BreakGlassGrant, grant_id)
     if grant is None:
         raise NotFoundError()
-    if grant.reviewed_at is None:
-        grant.reviewed_at = utcnow()
-        grant.reviewed_by_id = officer.id
+    if grant.reviewed_at is not None:
+        return grant
+    if grant.staff_id == reviewer.id:
+        raise GrantReviewError(
+            "You cannot review your own break-the-glass access. Another privacy officer "
+            "reviews it, or an administrator when you are the only privacy officer."
+        )
+    if reviewer.id not in _reviewers().of(grant):
+        raise GrantReviewError(
+            "A privacy officer reviews this access. Administrators review only the accesses "
+            "of the sole privacy officer."
+        )
+    grant.reviewed_at = utcnow()
+    grant.reviewed_by_id = reviewer.id
     db.session.commit()
     return grant
 

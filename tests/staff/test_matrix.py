@@ -62,12 +62,18 @@ MATRIX: dict[str, tuple[str, str, dict[str, str] | None, dict[str, int]]] = {
     "staff.set_staff_active": ("POST", "/staff/accounts/{colleague}/deactivate", {}, {ADMIN: 302}),
     "staff.access_log": ("GET", "/staff/privacy/access-log", None, {PRIVACY: 200}),
     "staff.export_access_log": ("GET", "/staff/privacy/access-log.csv", None, {PRIVACY: 200}),
-    "staff.break_glass_reviews": ("GET", "/staff/privacy/break-glass", None, {PRIVACY: 200}),
+    # Administrators review the grants the sole privacy officer made; the page is theirs too.
+    "staff.break_glass_reviews": (
+        "GET",
+        "/staff/privacy/break-glass",
+        None,
+        {PRIVACY: 200, ADMIN: 200},
+    ),
     "staff.mark_reviewed": (
         "POST",
         "/staff/privacy/break-glass/{grant}/reviewed",
         {},
-        {PRIVACY: 302},
+        {PRIVACY: 302, ADMIN: 302},
     ),
 }
 

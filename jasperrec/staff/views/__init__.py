@@ -31,6 +31,7 @@ STAFF_NAVIGATION = (
     ("Knowledge base", "helpdesk.articles", Permission.HELPDESK_ARTICLES_EDIT),
     ("Staff", "staff.accounts_list", Permission.AUTH_STAFF_VIEW),
     ("Privacy", "staff.access_log", Permission.PRIVACY_AUDIT_REVIEW),
+    ("Break-glass reviews", "staff.break_glass_reviews", Permission.STAFF_BREAK_GLASS_REVIEW),
 )
 
 

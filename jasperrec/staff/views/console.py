@@ -24,8 +24,8 @@ def home() -> ResponseReturnValue:
         else None
     )
     reviews = (
-        service.list_unreviewed_grants()
-        if has_permission(current_user, Permission.PRIVACY_AUDIT_REVIEW)
+        service.list_grants_to_review(current_user)
+        if has_permission(current_user, Permission.STAFF_BREAK_GLASS_REVIEW)
         else None
     )
     return render_template("staff/home.html", queue=queue, reviews=reviews)

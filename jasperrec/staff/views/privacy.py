@@ -24,6 +24,7 @@ from jasperrec.forms import ConfirmForm
 from .. import accounts
 from .. import audit
 from .. import service
+from ..errors import GrantReviewError
 from ..forms import AuditFilterForm
 from ..models import AccessKind
 from . import bp
@@ -80,19 +81,23 @@ def export_access_log() -> ResponseReturnValue:
 
 
 @bp.route("/privacy/break-glass")
-@permission_required(Permission.PRIVACY_AUDIT_REVIEW)
+@permission_required(Permission.STAFF_BREAK_GLASS_REVIEW)
 def break_glass_reviews() -> ResponseReturnValue:
     return render_template(
         "staff/break_glass_reviews.html",
-        grants=service.list_unreviewed_grants(),
+        reviews=service.list_grants_to_review(current_user),
         form=ConfirmForm(),
     )
 
 
 @bp.route("/privacy/break-glass/<int:grant_id>/reviewed", methods=["POST"])
-@permission_required(Permission.PRIVACY_AUDIT_REVIEW)
+@permission_required(Permission.STAFF_BREAK_GLASS_REVIEW)
 def mark_reviewed(grant_id: int) -> ResponseReturnValue:
     if ConfirmForm().validate_on_submit():
-        service.mark_grant_reviewed(current_user, grant_id)
-        flash("Marked as reviewed.", "success")
+        try:
+            service.mark_grant_reviewed(current_user, grant_id)
+        except GrantReviewError as exc:
+            flash(str(exc), "error")
+        else:
+            flash("Marked as reviewed.", "success")
     return redirect(url_for("staff.break_glass_reviews"))
