@@ -10,6 +10,7 @@ from flask import Flask
 
 from . import auth
 from . import config
+from . import converters
 from . import errors
 from . import extensions
 from . import headers
@@ -39,6 +40,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     app.config.from_prefixed_env(config.ENV_PREFIX)
     app.config.from_mapping(overrides)
     config.finalise(app)
+    converters.init_app(app)
     extensions.db.init_app(app)
     extensions.migrate.init_app(app, extensions.db, directory=str(ROOT / "migrations"))
     extensions.login_manager.init_app(app)

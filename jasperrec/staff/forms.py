@@ -13,12 +13,14 @@ from wtforms import TextAreaField
 from wtforms import widgets
 from wtforms.validators import DataRequired
 from wtforms.validators import Length
+from wtforms.validators import NumberRange
 from wtforms.validators import Optional
 
 from jasperrec.auth.forms import email_field
 from jasperrec.auth.forms import name_field
 from jasperrec.auth.forms import strip
 from jasperrec.auth.permissions import STAFF_ROLES
+from jasperrec.converters import DB_INT_MAX
 from jasperrec.helpdesk.models import MESSAGE_MAX
 
 from .models import BREAK_GLASS_LABELS
@@ -99,7 +101,13 @@ class AuditFilterForm(FlaskForm):
         csrf = False
 
     staff = SelectField("Staff member", coerce=int, choices=[], validators=[Optional()])
-    resident = IntegerField("Resident account number", validators=[Optional()])
+    resident = IntegerField(
+        "Resident account number",
+        validators=[
+            Optional(),
+            NumberRange(1, DB_INT_MAX, f"Enter an account number from 1 to {DB_INT_MAX:,}."),
+        ],
+    )
     kind = SelectField(
         "Kind of record",
         choices=[SelectChoice("", "Any kind")]

@@ -13,6 +13,7 @@ from flask_login import current_user
 from jasperrec.auth.permissions import Permission
 from jasperrec.auth.permissions import has_permission
 from jasperrec.auth.permissions import permission_required
+from jasperrec.converters import database_id
 
 from .. import service
 from ..errors import NeedToKnowError
@@ -39,7 +40,7 @@ def people() -> ResponseReturnValue:
 @bp.route("/people/<int:resident_id>")
 @permission_required(Permission.AUTH_PEOPLE_VIEW)
 def person(resident_id: int) -> ResponseReturnValue:
-    request_id = request.args.get("request", type=int)
+    request_id = request.args.get("request", type=database_id)
     try:
         access = service.open_profile(current_user, resident_id, request_id)
     except NeedToKnowError as exc:
