@@ -15,6 +15,7 @@ from flask import Flask
 
 from jasperrec.extensions import db
 from jasperrec.store import webhooks
+from jasperrec.store.errors import InvalidWebhookError
 from jasperrec.store.errors import PaymentMismatchError
 from jasperrec.store.models import Order
 from jasperrec.store.models import OrderLine
@@ -149,6 +150,97 @@ def test_a_wrong_amount_is_refused_and_logged_without_personal_data(
     assert order.user.last_name not in caplog.text
 
 
+def without(field: str) -> Callable[[dict[str, Any]], None]:
+    """Remove a field of the event's object."""
+    return lambda session: session.pop(field)
+
+
+def setting(field: str, value: Any) -> Callable[[dict[str, Any]], None]:
+    """Replace a field of the event's object."""
+    return lambda session: session.update({field: value})
+
+
+# (event type, change to data.object, the reason logged)
+MALFORMED = {
+    "no-amount": (COMPLETED, without("amount_total"), "data.object.amount_total is missing"),
+    "amount-string": (COMPLETED, setting("amount_total", "6825"), "amount_total is str, not int"),
+    "amount-float": (COMPLETED, setting("amount_total", 68.25), "amount_total is float, not int"),
+    "amount-null": (COMPLETED, setting("amount_total", None), "amount_total is NoneType, not int"),
+    "amount-true": (COMPLETED, setting("amount_total", True), "amount_total is bool, not int"),
+    "no-id": (COMPLETED, without("id"), "data.object.id is missing"),
+    "id-number": (COMPLETED, setting("id", 7), "data.object.id is int, not str"),
+    "intent-number": (COMPLETED, setting("payment_intent", 7), "is int, not str or null"),
+    "no-status": (COMPLETED, without("payment_status"), "payment_status is missing"),
+    "succeeded-no-amount": (
+        "checkout.session.async_payment_succeeded",
+        without("amount_total"),
+        "data.object.amount_total is missing",
+    ),
+    "expired-no-id": ("checkout.session.expired", without("id"), "data.object.id is missing"),
+    "failed-id-list": (
+        "checkout.session.async_payment_failed",
+        setting("id", ["cs"]),
+        "data.object.id is list, not str",
+    ),
+}
+
+
+@pytest.mark.parametrize(("event_type", "change", "reason"), MALFORMED.values(), ids=MALFORMED)
+def test_a_signed_event_missing_a_field_or_of_the_wrong_type_is_refused_and_logged(
+    client: Any,
+    signed_webhook: Signer,
+    caplog: pytest.LogCaptureFixture,
+    event_type: str,
+    change: Callable[[dict[str, Any]], None],
+    reason: str,
+) -> None:
+    order = factories.OrderFactory()
+    event = checkout_event(event_type, order.checkout_session_id, amount_total=order.total_cents)
+    change(event["data"]["object"])
+    body, headers = signed_webhook(event)
+
+    with caplog.at_level(logging.ERROR, logger="jasperrec.store"):
+        response = client.post(URL, data=body, headers=headers)
+
+    assert response.status_code == 400
+    assert reloaded(order).status is OrderStatus.PENDING
+    assert processed() == []
+    [record] = [r for r in caplog.records if r.levelno == logging.ERROR]
+    assert "evt_test_1" in record.getMessage()
+    assert reason in record.getMessage()
+
+
+@pytest.mark.parametrize("data", [{}, {"object": None}, {"object": ["cs_test_1"]}])
+@pytest.mark.parametrize("event_type", sorted(webhooks.HANDLERS))
+def test_a_signed_event_with_no_object_is_refused_and_logged(
+    client: Any,
+    signed_webhook: Signer,
+    caplog: pytest.LogCaptureFixture,
+    event_type: str,
+    data: dict[str, Any],
+) -> None:
+    order = factories.OrderFactory()
+    event = {**checkout_event(event_type, order.checkout_session_id), "data": data}
+    body, headers = signed_webhook(event)
+
+    with caplog.at_level(logging.ERROR, logger="jasperrec.store"):
+        response = client.post(URL, data=body, headers=headers)
+
+    assert response.status_code == 400
+    assert reloaded(order).status is OrderStatus.PENDING
+    assert processed() == []
+    assert "data.object is missing or not an object" in caplog.text
+
+
+def test_an_unknown_event_type_with_no_object_is_still_acknowledged(
+    client: Any, signed_webhook: Signer
+) -> None:
+    body, headers = signed_webhook({"id": "evt_x", "type": "customer.created", "data": {}})
+
+    assert client.post(URL, data=body, headers=headers).status_code == 200
+    assert processed() == []
+
+
 # dispatch: each event type, called with event dicts.
 
 
@@ -254,6 +346,18 @@ def test_a_wrong_amount_raises_and_leaves_the_event_unrecorded() -> None:
 
     with pytest.raises(PaymentMismatchError):
         webhooks.dispatch(checkout_event(COMPLETED, order.checkout_session_id, amount_total=1))
+
+    assert reloaded(order).status is OrderStatus.PENDING
+    assert processed() == []
+
+
+def test_a_malformed_event_raises_before_anything_is_recorded() -> None:
+    order = factories.OrderFactory()
+    event = checkout_event(COMPLETED, order.checkout_session_id)
+    del event["data"]["object"]["amount_total"]
+
+    with pytest.raises(InvalidWebhookError, match="amount_total is missing"):
+        webhooks.dispatch(event)
 
     assert reloaded(order).status is OrderStatus.PENDING
     assert processed() == []

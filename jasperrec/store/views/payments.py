@@ -42,6 +42,8 @@ def stripe_webhook() -> ResponseReturnValue:
         abort(400)
     try:
         webhooks.dispatch(event)
+    except InvalidWebhookError:
+        abort(400)  # dispatch logged which field is wrong
     except PaymentMismatchError:
         # A 400 makes Stripe retry and flags the event in its dashboard for staff.
         session_id = event["data"].get("object", {}).get("id")
