@@ -202,3 +202,17 @@ def test_an_out_of_range_integer_field_is_a_form_error_with_a_message(
     errors = form_errors(app, form_class, {field: str(number)})
 
     assert any(message in error for error in errors[field])
+
+
+@pytest.mark.parametrize("number", TOO_LARGE, ids=["2**31", "2**63", "10**30"])
+def test_an_out_of_range_participant_is_a_form_error_and_adds_nothing(
+    app: Flask, number: int
+) -> None:
+    resident = signed_in_resident(app)
+    program = factories.ProgramFactory()
+
+    response = resident.post(f"/store/programs/{program.slug}", data={"participant": str(number)})
+
+    assert response.status_code == 200
+    assert b"Not a valid choice." in response.data
+    assert b"Your cart is empty" in resident.get("/store/cart").data
