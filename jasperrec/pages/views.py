@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 from flask import Blueprint
 from flask import Flask
 from flask import current_app
+from flask import has_request_context
 from flask import render_template
 from flask.typing import ResponseReturnValue
 
@@ -59,7 +60,8 @@ def layout_context() -> dict[str, Any]:
         "portal_name": config["BRAND_PORTAL_NAME"],
         "is_demo": config["IS_DEMO"],
         "navigation": [(label, ep) for label, ep in NAVIGATION if ep in endpoints],
-        "signout_form": ConfirmForm(formdata=None),
+        # Mail rendered by the worker has no request, hence no session for a CSRF token.
+        "signout_form": ConfirmForm(formdata=None) if has_request_context() else None,
     }
 
 
