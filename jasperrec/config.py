@@ -162,6 +162,9 @@ REQUIRED_IN_PRODUCTION = (
     "STRIPE_WEBHOOK_SECRET",
     "AUTH_TOTP_KEY",
 )
+# Sessions and reset links are signed with SECRET_KEY; 32 random bytes cannot be guessed
+# offline from a captured cookie.
+MIN_SECRET_KEY_BYTES = 32
 
 
 # Where the demo serves when no --host or --port says otherwise.
@@ -187,6 +190,7 @@ def finalise(app: Flask) -> None:
         if missing:
             names = ", ".join(f"{ENV_PREFIX}_{key}" for key in missing)
             raise ConfigError(f"Production mode needs these settings, which are missing: {names}.")
+        _check_secret_key(config["SECRET_KEY"])
     elif not config.get("SECRET_KEY"):
         config["SECRET_KEY"] = _demo_secret_key(Path(app.instance_path))
     if not production and not config.get("AUTH_TOTP_KEY"):
@@ -202,6 +206,17 @@ def finalise(app: Flask) -> None:
     config["SESSION_COOKIE_SECURE"] = production
     config["SESSION_PERMANENT"] = False
     config["IS_DEMO"] = not production
+
+
+def _check_secret_key(key: str | bytes) -> None:
+    """Refuse a production secret key too short to resist guessing."""
+    size = len(key if isinstance(key, bytes) else str(key).encode("utf-8"))
+    if size < MIN_SECRET_KEY_BYTES:
+        raise ConfigError(
+            f"{ENV_PREFIX}_SECRET_KEY must be at least {MIN_SECRET_KEY_BYTES} bytes long "
+            f"(this one is {size}); generate one with: python -c "
+            '"import secrets; print(secrets.token_hex(32))"'
+        )
 
 
 def follow_demo_address(config: Any, host: str, port: int) -> str:

@@ -31,7 +31,7 @@ from tests.conftest import QUIET
 
 PRODUCTION = {
     "ENV": "production",
-    "SECRET_KEY": "k",
+    "SECRET_KEY": "0123456789abcdef0123456789abcdef",
     "DATABASE_URL": "sqlite://",
     "REDIS_URL": "redis://127.0.0.1:6379/15",
     "STRIPE_SECRET_KEY": "sk_test_x",
@@ -112,6 +112,32 @@ def test_production_refuses_to_start_without_each_required_setting(
 
     assert str(raised.value).count("JASPERREC_") == 1
     assert f"JASPERREC_{missing}" in str(raised.value)
+
+
+@pytest.mark.parametrize(
+    "key",
+    ["k", "x" * 31, "é" * 15 + "x", b"\x00" * 31],
+    ids=["one-letter", "31-ascii", "31-utf8-bytes-in-16-characters", "31-raw-bytes"],
+)
+def test_production_refuses_a_secret_key_shorter_than_32_bytes(
+    key: str | bytes, tmp_path: Path
+) -> None:
+    settings = {**PRODUCTION, "SECRET_KEY": key, "INSTANCE_PATH": str(tmp_path)}
+
+    with pytest.raises(ConfigError) as raised:
+        create_app(settings)
+
+    assert "JASPERREC_SECRET_KEY" in str(raised.value)
+    assert "at least 32 bytes" in str(raised.value)
+
+
+@pytest.mark.parametrize("key", ["x" * 32, "é" * 16, b"\x00" * 32])
+def test_production_accepts_a_secret_key_of_32_bytes(
+    key: str | bytes, other_app: Callable[..., Flask]
+) -> None:
+    made = other_app(**{**PRODUCTION, "SECRET_KEY": key})
+
+    assert made.config["SECRET_KEY"] == key
 
 
 def test_production_sets_secure_cookies_and_hsts(other_app: Callable[..., Flask]) -> None:
