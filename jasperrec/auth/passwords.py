@@ -16,6 +16,8 @@ from argon2.exceptions import VerificationError
 from flask import Flask
 from flask import current_app
 
+from . import patterns
+
 EXTENSION_KEY = "jasperrec.password_hasher"
 MIN_LENGTH = 15
 MAX_LENGTH = 128
@@ -74,10 +76,28 @@ def common_passwords() -> frozenset[str]:
     return frozenset(line for line in text.splitlines() if line and not line.startswith("#"))
 
 
+@functools.cache
+def _common_spellings() -> frozenset[str]:
+    """Spell the common passwords as patterns.look_alike reads them, so p@ssw0rd meets password."""
+    return frozenset(patterns.look_alike(entry) for entry in common_passwords())
+
+
+_PATTERN_REASONS = {
+    "walk": "This password is mostly keys next to each other on the keyboard (like qwerty or "
+    "1qaz2wsx), which is easy to guess. Choose another.",
+    "sequence": "This password is mostly letters or digits in order (like abcdef or 98765), "
+    "which is easy to guess. Choose another.",
+    "run": "This password is mostly one character repeated, which is easy to guess. "
+    "Choose another.",
+}
+
+
 def password_problem(password: str, context_words: Iterable[str] = ()) -> str | None:
     """Say why a password is too easy to guess, or return None when it is acceptable.
 
-    Follows NIST SP 800-63B: length limits and a blocklist, with no composition rules.
+    Follows NIST SP 800-63B: length limits and a blocklist, with no composition rules. The
+    blocklist covers common passwords, their look-alike spellings, and patterns that
+    guessing tools try first: digits alone, keyboard walks, sequences, runs and repeats.
     """
     length = len(unicodedata.normalize("NFKC", password))
     if length < MIN_LENGTH:
@@ -85,16 +105,65 @@ def password_problem(password: str, context_words: Iterable[str] = ()) -> str | 
     if length > MAX_LENGTH:
         return f"Use at most {MAX_LENGTH} characters."
     folded = unicodedata.normalize("NFKC", password).casefold()
+    # Ordered so that the reason shown names the most telling weakness.
+    checks = (_common_problem, _digits_problem, _pattern_problem, _spelling_problem)
+    for check in checks:
+        problem = check(folded)
+        if problem:
+            return problem
+    return _context_problem(folded, context_words) or _repeat_problem(folded)
+
+
+def _common_problem(folded: str) -> str | None:
+    """Reject a common password, alone or with digits and symbols around it."""
     core = re.sub(r"^[\W\d_]+|[\W\d_]+$", "", folded)
-    blocklist = common_passwords()
-    if folded in blocklist or core in blocklist:
+    if folded in common_passwords() or core in common_passwords():
         return "This password is on lists of commonly used passwords. Choose another."
-    unit = _repeated_unit(re.sub(r"\s+", "", folded))
-    if unit is not None and (len(unit) <= 4 or unit in blocklist):
-        return "This password repeats a short or common pattern. Choose another."
-    if _is_sequence(folded):
-        return "This password is a simple sequence of characters. Choose another."
-    return _context_problem(folded, context_words)
+    return None
+
+
+def _digits_problem(folded: str) -> str | None:
+    """Reject digits alone: dates, phone numbers and PINs are tried early, however long."""
+    if patterns.is_digits_only(folded):
+        return (
+            "A password of digits alone is easy to guess, however long. "
+            "A few unrelated words make a good one."
+        )
+    return None
+
+
+def _pattern_problem(folded: str) -> str | None:
+    """Reject passwords made mostly of keyboard walks, sequences or runs."""
+    kind = patterns.dominant_pattern(folded) or patterns.dominant_pattern(_compact(folded))
+    return _PATTERN_REASONS[kind] if kind else None
+
+
+def _spelling_problem(folded: str) -> str | None:
+    """Reject a common password spelled with look-alikes (p@ssw0rd), with extras around it."""
+    spellings = _common_spellings()
+    trimmed = patterns.cores(_compact(folded))
+    if any(patterns.look_alike(core) in spellings for core in trimmed):
+        return (
+            "This is a common password with letters swapped for look-alike digits or symbols "
+            "(like p@ssw0rd), which guessing tools try early. Choose another."
+        )
+    return None
+
+
+def _repeat_problem(folded: str) -> str | None:
+    """Reject one word said over and over, even with a few characters added or look-alikes."""
+    compact = _compact(folded)
+    if patterns.repeated_unit(compact) or patterns.repeated_unit(patterns.look_alike(compact)):
+        return (
+            "This password repeats the same word or pattern, perhaps with a few characters "
+            "added, which is easy to guess. Choose another."
+        )
+    return None
+
+
+def _compact(folded: str) -> str:
+    """Drop the spaces, which change nothing for a guesser that tries words together."""
+    return re.sub(r"\s+", "", folded)
 
 
 def _context_problem(folded: str, context_words: Iterable[str]) -> str | None:
@@ -109,17 +178,3 @@ def _context_problem(folded: str, context_words: Iterable[str]) -> str | None:
             "own name, which are easy to guess. Add words of your own."
         )
     return None
-
-
-def _repeated_unit(text: str) -> str | None:
-    """Return the shortest unit the text repeats at least twice, if it is one."""
-    for size in range(1, len(text) // 2 + 1):
-        if len(text) % size == 0 and text[:size] * (len(text) // size) == text:
-            return text[:size]
-    return None
-
-
-def _is_sequence(text: str) -> bool:
-    """Tell whether every character steps by the same amount from the last (abcd, 4321)."""
-    steps = {ord(b) - ord(a) for a, b in zip(text, text[1:], strict=False)}
-    return len(steps) == 1 and steps <= {-1, 1}

@@ -69,7 +69,20 @@ def test_registration_makes_an_unconfirmed_account_and_emails_a_link(
         ),
         (
             {"password": "abcabcabcabcabcabc", "confirm": "abcabcabcabcabcabc"},
-            b"repeats a short or common pattern",
+            b"repeats the same word or pattern",
+        ),
+        *(
+            ({"password": weak, "confirm": weak}, reason)
+            for weak, reason in [
+                ("123456789012345", b"A password of digits alone is easy to guess"),
+                ("qwertyuiopasdfgh", b"mostly keys next to each other on the keyboard"),
+                ("passwordpassword1", b"repeats the same word or pattern"),
+                ("letmeinletmein123", b"repeats the same word or pattern"),
+                ("p@ssw0rdp@ssw0rd!", b"repeats the same word or pattern"),
+                ("!!!!!!!!!!!!!!!a", b"mostly one character repeated"),
+                ("abcdefghijk 98765", b"mostly letters or digits in order"),
+                ("$uperman12345678", b"look-alike digits or symbols"),
+            ]
         ),
     ],
 )
@@ -324,7 +337,7 @@ def test_the_blocklist_ships_at_least_ten_thousand_passwords() -> None:
     [
         "correct horse battery staple",
         "mañana café über straße ☃",
-        "a" + " " * 14 + "b",
+        "   spaced   out   words   ",
         "Tr0ub4dor&3 is not my password",
     ],
 )

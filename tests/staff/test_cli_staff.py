@@ -71,7 +71,7 @@ def test_create_staff_creates_nothing_when_the_confirmation_differs(runner: Any)
     [
         ("short words", "Use at least 15 characters."),
         ("password1234567", "commonly used passwords"),
-        ("abababababababab", "repeats a short or common pattern"),
+        ("abababababababab", "repeats the same word or pattern"),
         ("jasper jasper pool 1", "the municipality's name"),
         ("lee park jasper lee", "your own name"),
     ],
