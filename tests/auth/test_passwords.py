@@ -128,6 +128,7 @@ def test_common_passwords_in_look_alike_spelling_are_refused(password: str) -> N
         "my 2 cats ate 3 pizzas",
         "9f$Kq2!vLm#8Wz@r",
         "kT7#pX2qR9!mZ4wL",
+        "]%~(;<&{'^>)[?}",
         "h3ll0 fr0m th3 r1v3r",
         "purple monkey dishwasher 42",
     ],
