@@ -75,8 +75,11 @@ DEFAULTS: dict[str, Any] = {
     "AUTH_RESET_LIMIT": "5 per 15 minutes",
     "AUTH_RESET_ADDRESS_LIMIT": "3 per hour",
     # Pages that ask a signed-in person for their password again (switching two-step
-    # sign-in off, new recovery codes); wrong answers also count toward the cool-down.
+    # sign-in off, new recovery codes), per person; wrong answers also count toward the lock.
     "AUTH_MFA_SETTINGS_LIMIT": "10 per 15 minutes",
+    # Tries of the one-time code at sign-in, and of re-authentication, per client.
+    "AUTH_CODE_LIMIT": "10 per 5 minutes",
+    "AUTH_REAUTH_LIMIT": "10 per 5 minutes",
     # Fernet key (32 random bytes, URL-safe base64) that encrypts TOTP secrets at rest. It
     # must live outside the database; the demo makes one in the instance folder. To rotate,
     # list the new key first and the old after it, comma-separated, run

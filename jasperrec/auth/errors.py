@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from jasperrec.errors import JasperrecError
 
 
@@ -14,10 +12,8 @@ class InvalidCredentialsError(JasperrecError):
 class AccountLockedError(JasperrecError):
     """Too many failed checks: the account is locked until its emailed unlock link is used."""
 
-    # The lock no longer ends on its own; `until` stays None for callers that still pass it on.
-    def __init__(self, until: dt.datetime | None = None) -> None:
+    def __init__(self) -> None:
         super().__init__("locked until the unlock link is used")
-        self.until = until
 
 
 class WeakPasswordError(JasperrecError):

@@ -1,4 +1,4 @@
-"""Guessing on the two-step settings pages: rate limited, and counted toward the cool-down."""
+"""Guessing on the two-step pages: rate limited, and counted toward the account lock."""
 
 from __future__ import annotations
 
@@ -78,3 +78,55 @@ def test_the_two_step_settings_pages_share_one_rate_limit(
 
     assert refused.status_code == 429
     assert db.session.get(User, user.id).is_mfa_enabled
+
+
+def test_the_two_step_settings_limit_follows_the_person_from_client_to_client(
+    app: Flask,
+    client: Any,
+    user: Any,
+    log_in: Any,
+    rate_limits: None,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setitem(app.config, "AUTH_MFA_SETTINGS_LIMIT", "2 per 15 minutes")
+    log_in(user)
+    enrol(client)
+
+    for address in ("192.0.2.10", "198.51.100.20"):
+        made = client.post(
+            "/auth/two-step/recovery-codes",
+            data={"password": PASSWORD},
+            environ_base={"REMOTE_ADDR": address},
+        )
+        assert made.status_code == 200
+    refused = client.post(
+        "/auth/two-step/recovery-codes",
+        data={"password": PASSWORD},
+        environ_base={"REMOTE_ADDR": "203.0.113.30"},
+    )
+
+    assert refused.status_code == 429
+
+
+@pytest.mark.parametrize(
+    ("setting", "page", "form"),
+    [
+        ("AUTH_CODE_LIMIT", "/auth/two-step", {"code": "000000"}),
+        ("AUTH_REAUTH_LIMIT", "/auth/reauthenticate", {"password": "wrong", "code": "000000"}),
+    ],
+)
+def test_the_code_and_reauthentication_limits_come_from_the_configuration(
+    app: Flask,
+    rate_limits: None,
+    monkeypatch: pytest.MonkeyPatch,
+    setting: str,
+    page: str,
+    form: dict[str, str],
+) -> None:
+    monkeypatch.setitem(app.config, setting, "2 per 5 minutes")
+    client = app.test_client()
+
+    answers = [client.post(page, data=form).status_code for _ in range(3)]
+
+    assert answers[:2] != [429, 429]
+    assert answers[2] == 429

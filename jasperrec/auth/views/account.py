@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from flask import current_app
 from flask import flash
-from flask import make_response
 from flask import redirect
 from flask import render_template
 from flask import url_for
@@ -12,7 +10,6 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from flask_login import login_required
 
-from jasperrec.extensions import client_key
 from jasperrec.extensions import limiter
 from jasperrec.forms import ConfirmForm
 
@@ -29,29 +26,17 @@ from ..forms import ProfileForm
 from ..forms import normalise_phone
 from ..forms import normalise_postal_code
 from . import bp
-
-
-def _person_key() -> str:
-    """Key current-password limits on the signed-in person, wherever they connect from."""
-    if current_user.is_authenticated:
-        return f"user:{current_user.id}"
-    return client_key()
-
-
-def _password_limit() -> str:
-    return str(current_app.config["AUTH_CURRENT_PASSWORD_LIMIT"])
-
-
-def _locked_out() -> ResponseReturnValue:
-    """End this session and show the lock: whoever holds it kept guessing the password."""
-    locked = make_response(render_template("auth/locked.html"), 429)
-    return cookies.stop_session(locked, "account locked")
-
+from .guards import limit_from
+from .guards import locked_out
+from .guards import person_key
 
 # One allowance for both pages, and every try counts, right or wrong: nobody needs ten
 # password or address changes in a quarter-hour.
 limit_password_checks = limiter.shared_limit(
-    _password_limit, "current-password", methods=["POST"], key_func=_person_key
+    lambda: limit_from("AUTH_CURRENT_PASSWORD_LIMIT"),
+    "current-password",
+    methods=["POST"],
+    key_func=person_key,
 )
 
 
@@ -97,7 +82,7 @@ def change_password() -> ResponseReturnValue:
                 cookies.current_session(),
             )
         except AccountLockedError:
-            return _locked_out()
+            return locked_out()
         except WrongPasswordError as exc:
             form.current_password.errors.append(str(exc))
         except WeakPasswordError as exc:
@@ -119,7 +104,7 @@ def change_email() -> ResponseReturnValue:
                 current_user, form.current_password.data, form.email.data, cookies.current_session()
             )
         except AccountLockedError:
-            return _locked_out()
+            return locked_out()
         except WrongPasswordError as exc:
             form.current_password.errors.append(str(exc))
         except EmailTakenError as exc:

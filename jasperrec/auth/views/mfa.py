@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 from flask import abort
-from flask import current_app
 from flask import flash
-from flask import make_response
 from flask import redirect
 from flask import render_template
 from flask import request
@@ -30,6 +28,9 @@ from ..forms import PasswordOnlyForm
 from ..forms import ReauthenticateForm
 from ..models import User
 from . import bp
+from .guards import limit_from
+from .guards import locked_out
+from .guards import person_key
 from .signin import safe_next
 
 SETUP_SECRET_KEY = "mfa_setup_secret"  # noqa: S105 (a session key name, not a secret)
@@ -37,7 +38,7 @@ SETUP_SECRET_KEY = "mfa_setup_secret"  # noqa: S105 (a session key name, not a s
 
 @bp.route("/two-step", methods=["GET", "POST"])
 @no_store
-@limiter.limit("10 per 5 minutes", methods=["POST"])
+@limiter.limit(lambda: limit_from("AUTH_CODE_LIMIT"), methods=["POST"])
 def second_factor() -> ResponseReturnValue:
     pending = cookies.pending_second_factor()
     if pending is None:
@@ -49,8 +50,8 @@ def second_factor() -> ResponseReturnValue:
         try:
             sessions.ensure_not_locked(user)
             mfa.check_second_factor(user, form.code.data)
-        except AccountLockedError as exc:
-            return _locked(exc)
+        except AccountLockedError:
+            return _locked()
         except WrongCodeError as exc:
             return _wrong_code(user, form, exc)
         result = sessions.sign_in(user, remember=remember, user_agent=request.user_agent.string)
@@ -58,17 +59,17 @@ def second_factor() -> ResponseReturnValue:
     return render_template("auth/second_factor.html", form=form)
 
 
-def _locked(error: AccountLockedError) -> ResponseReturnValue:
-    """Show the cool-down and forget the half-finished sign-in, so it cannot be completed."""
+def _locked() -> ResponseReturnValue:
+    """Show the lock and forget the half-finished sign-in, so it cannot be completed."""
     session.pop(cookies.PENDING_KEY, None)
-    return render_template("auth/locked.html", until=error.until), 429
+    return render_template("auth/locked.html"), 429
 
 
 def _wrong_code(user: User, form: CodeForm, error: WrongCodeError) -> ResponseReturnValue:
     try:
         sessions.record_failure(user)
-    except AccountLockedError as exc:
-        return _locked(exc)
+    except AccountLockedError:
+        return _locked()
     form.code.errors.append(str(error))
     return render_template("auth/second_factor.html", form=form)
 
@@ -99,12 +100,13 @@ def mfa_settings() -> ResponseReturnValue:
     return render_template("auth/mfa_settings.html", remaining=remaining, form=PasswordOnlyForm())
 
 
-def _settings_limit() -> str:
-    return str(current_app.config["AUTH_MFA_SETTINGS_LIMIT"])
-
-
 # Both pages take the password of someone already signed in: one budget covers the pair.
-settings_limit = limiter.shared_limit(_settings_limit, scope="mfa-settings", methods=["POST"])
+settings_limit = limiter.shared_limit(
+    lambda: limit_from("AUTH_MFA_SETTINGS_LIMIT"),
+    scope="mfa-settings",
+    methods=["POST"],
+    key_func=person_key,
+)
 
 
 @bp.route("/two-step/recovery-codes", methods=["POST"])
@@ -119,8 +121,8 @@ def new_recovery_codes() -> ResponseReturnValue:
     try:
         sessions.ensure_not_locked(current_user)
         codes = mfa.regenerate_recovery_codes(current_user, form.password.data)
-    except AccountLockedError as exc:
-        return _locked_out(exc)
+    except AccountLockedError:
+        return locked_out()
     except WrongPasswordError as exc:
         return _wrong_password(exc)
     return render_template("auth/recovery_codes.html", codes=codes, first_time=False)
@@ -136,8 +138,8 @@ def disable_mfa() -> ResponseReturnValue:
     try:
         sessions.ensure_not_locked(current_user)
         mfa.disable_mfa(current_user, form.password.data)
-    except AccountLockedError as exc:
-        return _locked_out(exc)
+    except AccountLockedError:
+        return locked_out()
     except WrongPasswordError as exc:
         return _wrong_password(exc)
     except StaffMfaRequiredError as exc:
@@ -152,22 +154,16 @@ def _back_to_settings(message: str) -> ResponseReturnValue:
 
 
 def _wrong_password(error: WrongPasswordError) -> ResponseReturnValue:
-    """Count the wrong password toward the account's cool-down, as re-authentication does."""
+    """Count the wrong password toward the account's lock, as re-authentication does."""
     try:
         sessions.record_failure(current_user)
-    except AccountLockedError as exc:
-        return _locked_out(exc)
+    except AccountLockedError:
+        return locked_out()
     return _back_to_settings(str(error))
 
 
-def _locked_out(error: AccountLockedError) -> ResponseReturnValue:
-    """Show the cool-down and end this session, so guessing cannot go on from it."""
-    locked = make_response(render_template("auth/locked.html", until=error.until), 429)
-    return cookies.stop_session(locked, "account locked")
-
-
 @bp.route("/reauthenticate", methods=["GET", "POST"])
-@limiter.limit("10 per 5 minutes", methods=["POST"])
+@limiter.limit(lambda: limit_from("AUTH_REAUTH_LIMIT"), methods=["POST"])
 @login_required
 def reauthenticate() -> ResponseReturnValue:
     form = ReauthenticateForm()
@@ -175,9 +171,8 @@ def reauthenticate() -> ResponseReturnValue:
     if form.validate_on_submit() and record is not None:
         try:
             sessions.reauthenticate(current_user, record, form.password.data, form.code.data or "")
-        except AccountLockedError as exc:
-            locked = make_response(render_template("auth/locked.html", until=exc.until), 429)
-            return cookies.stop_session(locked, "account locked")
+        except AccountLockedError:
+            return locked_out()
         except WrongPasswordError as exc:
             form.password.errors.append(str(exc))
         except WrongCodeError:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import current_app
 from flask import flash
 from flask import g
 from flask import redirect
@@ -35,6 +34,7 @@ from ..forms import RegistrationForm
 from ..forms import ResetPasswordForm
 from ..models import User
 from . import bp
+from .guards import limit_from
 
 
 def _account_key() -> str:
@@ -55,10 +55,6 @@ def _address_key() -> str:
 
 def _login_failed(response: Response) -> bool:
     return bool(g.get("login_failed"))
-
-
-def _limit(name: str) -> str:
-    return str(current_app.config[name])
 
 
 def _bad_link(error: InvalidTokenError) -> ResponseReturnValue:
@@ -92,7 +88,7 @@ def _is_local_path(target: str) -> bool:
 
 
 @bp.route("/register", methods=["GET", "POST"])
-@limiter.limit(lambda: _limit("AUTH_REGISTER_LIMIT"), methods=["POST"])
+@limiter.limit(lambda: limit_from("AUTH_REGISTER_LIMIT"), methods=["POST"])
 def register() -> ResponseReturnValue:
     form = RegistrationForm()
     if form.validate_on_submit():
@@ -127,8 +123,10 @@ def confirm_email(token: str) -> ResponseReturnValue:
 
 
 @bp.route("/confirm/resend", methods=["GET", "POST"])
-@limiter.limit(lambda: _limit("AUTH_RESET_LIMIT"), methods=["POST"])
-@limiter.limit(lambda: _limit("AUTH_RESET_ADDRESS_LIMIT"), methods=["POST"], key_func=_address_key)
+@limiter.limit(lambda: limit_from("AUTH_RESET_LIMIT"), methods=["POST"])
+@limiter.limit(
+    lambda: limit_from("AUTH_RESET_ADDRESS_LIMIT"), methods=["POST"], key_func=_address_key
+)
 def resend_confirmation() -> ResponseReturnValue:
     form = EmailOnlyForm()
     if form.validate_on_submit():
@@ -139,13 +137,13 @@ def resend_confirmation() -> ResponseReturnValue:
 
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(
-    lambda: _limit("AUTH_CLIENT_LOGIN_LIMIT"),
+    lambda: limit_from("AUTH_CLIENT_LOGIN_LIMIT"),
     methods=["POST"],
     deduct_when=_login_failed,
     scope="login-client",
 )
 @limiter.limit(
-    lambda: _limit("AUTH_ACCOUNT_LOGIN_LIMIT"),
+    lambda: limit_from("AUTH_ACCOUNT_LOGIN_LIMIT"),
     methods=["POST"],
     deduct_when=_login_failed,
     key_func=_account_key,
@@ -186,8 +184,10 @@ def logout() -> ResponseReturnValue:
 
 
 @bp.route("/reset", methods=["GET", "POST"])
-@limiter.limit(lambda: _limit("AUTH_RESET_LIMIT"), methods=["POST"])
-@limiter.limit(lambda: _limit("AUTH_RESET_ADDRESS_LIMIT"), methods=["POST"], key_func=_address_key)
+@limiter.limit(lambda: limit_from("AUTH_RESET_LIMIT"), methods=["POST"])
+@limiter.limit(
+    lambda: limit_from("AUTH_RESET_ADDRESS_LIMIT"), methods=["POST"], key_func=_address_key
+)
 def forgot_password() -> ResponseReturnValue:
     form = EmailOnlyForm()
     if form.validate_on_submit():
