@@ -81,7 +81,9 @@ def start_in_process(workers: int = 1) -> Any:
     Consumer.start() would also install signal handlers, which only the main thread may do
     and which would take Ctrl-C away from the server, so its threads are started directly.
     """
-    consumer = huey.create_consumer(workers=workers, periodic=True)
+    # An idle consumer backs off to polling every max_delay seconds; a newcomer waiting for
+    # a confirmation mail should not wait ten.
+    consumer = huey.create_consumer(workers=workers, periodic=True, max_delay=1.0)
     consumer.scheduler.start()
     for _, worker in consumer.worker_threads:
         worker.start()
