@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask import Response
@@ -69,7 +70,12 @@ def access_log() -> ResponseReturnValue:
 @permission_required(Permission.PRIVACY_AUDIT_EXPORT)
 @reauthentication_required
 def export_access_log() -> ResponseReturnValue:
-    _form, filters = _filters()
+    form, filters = _filters()
+    if form.errors:
+        # An unreadable filter must not widen the download to the whole log.
+        flash("Correct the filter below; nothing was downloaded.", "error")
+        query: dict[str, Any] = request.args.to_dict()
+        return redirect(url_for("staff.access_log", **query))
     body = service.export_access_log(current_user, filters)
     return Response(
         body,
