@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import sqlalchemy as sa
 from flask import current_app
 
 from jasperrec.db import utcnow
@@ -33,11 +34,27 @@ def count_failure(user: User) -> bool:
     Returns whether this failure locked the account. Sign-in stays silent about it, so that
     a wrong password never learns whether an account exists or is locked.
     """
-    user.failed_login_count += 1
+    # Both steps are single UPDATEs evaluated by the database, so concurrent guesses are all
+    # counted and exactly one of them locks the account and mails the link.
+    db.session.execute(
+        sa.update(User)
+        .where(User.id == user.id)
+        .values(failed_login_count=User.failed_login_count + 1)
+        .execution_options(synchronize_session=False)
+    )
+    now = utcnow()
     threshold = int(current_app.config["AUTH_LOCKOUT_THRESHOLD"])
-    locked = user.locked_at is None and user.failed_login_count >= threshold
-    if locked:
-        user.locked_at = user.unlock_sent_at = utcnow()
+    result = db.session.execute(
+        sa.update(User)
+        .where(
+            User.id == user.id,
+            User.locked_at.is_(None),
+            User.failed_login_count >= threshold,
+        )
+        .values(locked_at=now, unlock_sent_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    locked = bool(result.rowcount == 1)  # type: ignore[attr-defined]
     db.session.commit()
     if locked:
         _send_unlock_link(user)

@@ -7,10 +7,13 @@ import re
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
 from flask import Flask
 
+from jasperrec.auth import lockout
 from jasperrec.auth import passwords
 from jasperrec.auth import tokens
+from jasperrec.auth.models import User
 from jasperrec.config import DEFAULTS
 from jasperrec.db import utcnow
 from jasperrec.extensions import db
@@ -179,3 +182,38 @@ def test_a_password_reset_unlocks_the_account(app: Flask, client: Any, user: Any
     assert user.locked_at is None
     assert passwords.verify_password(user.password_hash, new)
     assert attempt(client, user.email, new).status_code == 302
+
+
+def test_a_failure_counted_from_a_stale_copy_of_the_account_loses_no_other_failure(
+    app: Flask, user: Any, outbox: list[Any]
+) -> None:
+    threshold = int(app.config["AUTH_LOCKOUT_THRESHOLD"])
+    # Another worker counted failures after this request loaded the account.
+    db.session.execute(
+        sa.update(User)
+        .where(User.id == user.id)
+        .values(failed_login_count=threshold - 1)
+        .execution_options(synchronize_session=False)
+    )
+    assert user.failed_login_count == 0
+
+    locked = lockout.count_failure(user)
+
+    db.session.refresh(user)
+    assert (locked, user.failed_login_count) == (True, threshold)
+    assert user.locked_at is not None
+    assert len(outbox) == 1
+
+
+def test_failures_past_the_lock_do_not_lock_again_or_mail_again(
+    app: Flask, user: Any, outbox: list[Any]
+) -> None:
+    for _ in range(int(app.config["AUTH_LOCKOUT_THRESHOLD"])):
+        lockout.count_failure(user)
+    db.session.refresh(user)
+    first_lock = user.locked_at
+
+    assert lockout.count_failure(user) is False
+    db.session.refresh(user)
+    assert user.locked_at == first_lock
+    assert len(outbox) == 1
