@@ -126,13 +126,6 @@ def _find_resident(resident_id: int) -> User | None:
     return None if resident is None or resident.is_staff else resident
 
 
-def _resident(resident_id: int) -> User:
-    resident = _find_resident(resident_id)
-    if resident is None:
-        raise NotFoundError()
-    return resident
-
-
 def active_grant(staff: User, resident_id: int) -> BreakGlassGrant | None:
     """Return the staff member's unexpired break-glass grant for this resident, if any."""
     now = utcnow()
@@ -208,7 +201,20 @@ def break_glass(
     """
     if not has_permission(staff, Permission.AUTH_PEOPLE_BREAK_GLASS):
         raise NeedToKnowError("Your role cannot open records outside your scope.")
-    resident = _resident(resident_id)
+    resident = _find_resident(resident_id)
+    if resident is None:
+        # The answer must differ from a grant; probing ids this way leaves the same trace.
+        audit.record_access(
+            staff,
+            None,
+            AccessKind.PROFILE,
+            AccessPurpose.BREAK_GLASS,
+            record_type="user",
+            record_id=resident_id,
+            detail=f"broke the glass ({reason}) on an id that is no resident's",
+        )
+        db.session.commit()
+        raise NotFoundError()
     minutes = int(current_app.config["PRIVACY_BREAK_GLASS_MINUTES"])
     now = utcnow()
     grant = BreakGlassGrant(

@@ -71,6 +71,28 @@ def test_breaking_the_glass_opens_the_record_for_30_minutes_and_tells_the_privac
     assert "Child unwell" in outbox[0].get_body(("plain",)).get_content()
 
 
+@pytest.mark.parametrize("kind", ["missing", "staff"])
+def test_breaking_the_glass_on_an_id_that_is_no_residents_leaves_a_trace_like_a_grant(
+    kind: str, client: Any, make_staff: Any, staff_log_in: Any
+) -> None:
+    agent = make_staff(Role.HELPDESK_AGENT)
+    target = agent.id + 1000 if kind == "missing" else make_staff(Role.FINANCE).id
+    staff_log_in(agent)
+
+    response = client.post(f"/staff/people/{target}/break-glass", data=FORM)
+
+    assert response.status_code == 404
+    assert grants() == []
+    [entry] = db.session.scalars(sa.select(AuditEntry)).all()
+    assert (entry.staff_id, entry.resident_id, entry.record_id) == (agent.id, None, target)
+    assert entry.purpose is AccessPurpose.BREAK_GLASS
+    assert "no resident" in (entry.detail or "")
+    staff_log_in(make_staff(Role.PRIVACY_OFFICER))
+    log = client.get("/staff/privacy/access-log")
+    assert log.status_code == 200
+    assert b"on an id that is no resident&#39;s" in log.data
+
+
 def test_an_expired_grant_no_longer_opens_the_record(make_staff: Any) -> None:
     agent = make_staff(Role.HELPDESK_AGENT)
     resident = factories.UserFactory()
