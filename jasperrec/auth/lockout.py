@@ -70,7 +70,9 @@ def record_failure(user: User) -> None:
         raise AccountLockedError()
 
 
-def check_current_password(user: User, password: str) -> None:
+def check_current_password(
+    user: User, password: str, wrong: str = "Your current password is not correct."
+) -> None:
     """Check a signed-in person's password before a change; wrong ones count toward the lock.
 
     :raises AccountLockedError:
@@ -79,7 +81,7 @@ def check_current_password(user: User, password: str) -> None:
     ensure_not_locked(user)
     if not passwords.verify_password(user.password_hash, password):
         record_failure(user)
-        raise WrongPasswordError("Your current password is not correct.")
+        raise WrongPasswordError(wrong)
 
 
 def resend_unlock_link(user: User) -> None:
@@ -107,14 +109,9 @@ def unlock_account(token: str) -> User:
     :raises InvalidTokenError:
     """
     max_age = int(current_app.config["AUTH_UNLOCK_MAX_AGE_HOURS"]) * 3600
-    payload = tokens.read_token(token, tokens.UNLOCK_ACCOUNT, max_age)
-    user = db.session.get(User, payload["u"])
-    if (
-        user is None
-        or user.locked_at is None
-        or not tokens.token_matches(user, payload, tokens.UNLOCK_ACCOUNT)
-    ):
-        raise InvalidTokenError("This link was already used or is no longer valid.")
+    user = tokens.user_for_token(token, tokens.UNLOCK_ACCOUNT, max_age)
+    if user.locked_at is None:
+        raise InvalidTokenError(tokens.USED_OR_EXPIRED)
     unlock(user)
     db.session.commit()
     return user

@@ -165,10 +165,7 @@ def confirm_email(token: str) -> User:
     :raises InvalidTokenError:
     """
     max_age = int(current_app.config["AUTH_CONFIRM_MAX_AGE_HOURS"]) * 3600
-    payload = tokens.read_token(token, tokens.CONFIRM_EMAIL, max_age)
-    user = db.session.get(User, payload["u"])
-    if user is None or not tokens.token_matches(user, payload, tokens.CONFIRM_EMAIL):
-        raise InvalidTokenError("This link was already used or is no longer valid.")
+    user = tokens.user_for_token(token, tokens.CONFIRM_EMAIL, max_age)
     user.email_confirmed_at = utcnow()
     db.session.commit()
     return user
@@ -255,14 +252,9 @@ def user_for_reset_token(token: str) -> User:
     :raises InvalidTokenError:
     """
     max_age = int(current_app.config["AUTH_RESET_MAX_AGE_MINUTES"]) * 60
-    payload = tokens.read_token(token, tokens.RESET_PASSWORD, max_age)
-    user = db.session.get(User, payload["u"])
-    if (
-        user is None
-        or not user.is_active
-        or not tokens.token_matches(user, payload, tokens.RESET_PASSWORD)
-    ):
-        raise InvalidTokenError("This link was already used or is no longer valid.")
+    user = tokens.user_for_token(token, tokens.RESET_PASSWORD, max_age)
+    if not user.is_active:
+        raise InvalidTokenError(tokens.USED_OR_EXPIRED)
     return user
 
 

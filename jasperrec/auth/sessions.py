@@ -21,7 +21,7 @@ from . import passwords
 from .errors import AccountLockedError
 from .errors import InvalidCredentialsError
 from .errors import WrongCodeError
-from .errors import WrongPasswordError
+from .lockout import check_current_password
 from .lockout import count_failure
 from .lockout import ensure_not_locked as ensure_not_locked
 from .lockout import record_failure as record_failure
@@ -114,10 +114,7 @@ def reauthenticate(user: User, record: UserSession, password: str, code: str) ->
     :raises WrongPasswordError:
     :raises WrongCodeError:
     """
-    ensure_not_locked(user)
-    if not passwords.verify_password(user.password_hash, password):
-        record_failure(user)
-        raise WrongPasswordError("Your password is not correct.")
+    check_current_password(user, password, "Your password is not correct.")
     if user.is_mfa_enabled:
         try:
             check_second_factor(user, code)

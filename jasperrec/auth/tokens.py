@@ -10,12 +10,15 @@ from itsdangerous import BadSignature
 from itsdangerous import SignatureExpired
 from itsdangerous import URLSafeTimedSerializer
 
+from jasperrec.extensions import db
+
 from .errors import InvalidTokenError
 from .models import User
 
 CONFIRM_EMAIL = "confirm-email"
 RESET_PASSWORD = "reset-password"  # noqa: S105 (a token purpose, not a secret)
 UNLOCK_ACCOUNT = "unlock-account"
+USED_OR_EXPIRED = "This link was already used or is no longer valid."
 
 
 def _serializer(purpose: str) -> URLSafeTimedSerializer:
@@ -58,3 +61,15 @@ def read_token(token: str, purpose: str, max_age_seconds: int) -> dict[str, Any]
 def token_matches(user: User, payload: dict[str, Any], purpose: str) -> bool:
     """Tell whether the account is still in the state the token was issued for."""
     return payload.get("s") == _state(user, purpose)
+
+
+def user_for_token(token: str, purpose: str, max_age_seconds: int) -> User:
+    """Return the account a link is for while the link is good and not yet used.
+
+    :raises InvalidTokenError:
+    """
+    payload = read_token(token, purpose, max_age_seconds)
+    user = db.session.get(User, payload["u"])
+    if user is None or not token_matches(user, payload, purpose):
+        raise InvalidTokenError(USED_OR_EXPIRED)
+    return user
