@@ -6,7 +6,6 @@ import dataclasses
 import datetime as dt
 import hashlib
 import secrets
-from typing import Any
 
 import sqlalchemy as sa
 from flask import current_app
@@ -284,26 +283,6 @@ def end_user_sessions(user: User, reason: str, except_session: UserSession | Non
         query = query.where(UserSession.id != except_session.id)
     result = db.session.execute(query.values(ended_at=utcnow(), ended_reason=reason))
     return int(result.rowcount)  # type: ignore[attr-defined]
-
-
-def export_user_data(user: User) -> dict[str, Any]:
-    """Everything the account itself holds about the person, for their data page."""
-    fields = (
-        "email",
-        "first_name",
-        "last_name",
-        "date_of_birth",
-        "phone",
-        "address_line1",
-        "address_line2",
-        "city",
-        "province",
-        "postal_code",
-        "email_confirmed_at",
-        "created_at",
-        "last_login_at",
-    )
-    return {name: getattr(user, name) for name in fields}
 
 
 def ensure_department(name: str) -> Department:
