@@ -57,15 +57,18 @@ class DemoRequestHandler(WSGIRequestHandler):
         self.log("error", "could not read a request")
 
     def _route(self) -> str:
-        environ = getattr(self, "environ", None)
-        app = self.server.app
-        if environ is None or not isinstance(app, Flask):
-            return NO_ROUTE
-        try:
-            rule, _ = app.url_map.bind_to_environ(environ).match(return_rule=True)
-        except HTTPException:
-            return NO_ROUTE
-        return str(rule.rule)
+        return route_rule(self.server.app, getattr(self, "environ", None))
+
+
+def route_rule(app: object, environ: dict[str, Any] | None) -> str:
+    """Name the app's route rule that matches a request, never its URL."""
+    if environ is None or not isinstance(app, Flask):
+        return NO_ROUTE
+    try:
+        rule, _ = app.url_map.bind_to_environ(environ).match(return_rule=True)
+    except HTTPException:
+        return NO_ROUTE
+    return str(rule.rule)
 
 
 class RouteOnlyFilter(logging.Filter):
