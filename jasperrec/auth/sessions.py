@@ -57,10 +57,15 @@ class OthersSignedOut:
     tokens: SessionTokens
 
 
-@functools.lru_cache(maxsize=512)
 def describe_user_agent(user_agent: str) -> tuple[str, str]:
     """Reduce a User-Agent to browser family and OS, all the session list shows."""
-    parsed = parse_user_agent(user_agent[:512])
+    # Cut before the cache, so 512 distinct 100 KB headers cannot pin 50 MB in it.
+    return _describe_head(user_agent[:512])
+
+
+@functools.lru_cache(maxsize=512)
+def _describe_head(user_agent: str) -> tuple[str, str]:
+    parsed = parse_user_agent(user_agent)
     browser = parsed.user_agent.family if parsed.user_agent else "Unknown browser"
     system = parsed.os.family if parsed.os else "Unknown system"
     return browser[:60], system[:60]
