@@ -192,3 +192,24 @@ def other_app(app: Flask, tmp_path: Path) -> Iterator[Callable[..., Flask]]:
     limiter.init_app(app)
     limiter.enabled = False
     tasks.init_app(app)
+
+
+@pytest.fixture
+def count_queries() -> Callable[[Callable[[], Any]], int]:
+    """Count the SQL statements an action sends, to show a page or export stays bounded."""
+
+    def count(action: Callable[[], Any]) -> int:
+        seen: list[str] = []
+        connection = db.engines[None]
+
+        def record(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+            seen.append(statement)
+
+        sa.event.listen(connection, "before_cursor_execute", record)
+        try:
+            action()
+        finally:
+            sa.event.remove(connection, "before_cursor_execute", record)
+        return len(seen)
+
+    return count

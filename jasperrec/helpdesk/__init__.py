@@ -3,6 +3,17 @@ departments. Staff see a customer's details only while that customer's request i
 of their queues or assigned to them.
 """
 
+from flask import Flask
+
+from jasperrec.personal_data import register
+
+from .personal_data import HelpdeskData
 from .views import bp
 
-__all__ = ["bp"]
+
+def init_app(app: Flask) -> None:
+    """Register the helpdesk's provider of a resident's requests and messages."""
+    register(app, HelpdeskData())
+
+
+__all__ = ["bp", "init_app"]

@@ -8,15 +8,19 @@ from typing import Any
 from flask import Flask
 from flask_login import current_user
 
+from jasperrec.personal_data import register
+
 from . import payments
 from . import service
 from .money import money
+from .personal_data import StoreData
 from .views import bp
 
 
 def init_app(app: Flask) -> None:
-    """Set up the payment gateway, the money filter and the cart count in the header."""
+    """Set up the payment gateway, the money filter, the cart count and the data provider."""
     payments.init_app(app)
+    register(app, StoreData())
     app.add_template_filter(money)
     app.context_processor(cart_badge)
 

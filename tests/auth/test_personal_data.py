@@ -22,21 +22,6 @@ def kinds_by_key(user: Any) -> dict[str, Kind]:
     return {kind.key: kind for kind in AuthData().export(user)}
 
 
-def statements_during(action: Callable[[], Any]) -> list[str]:
-    seen: list[str] = []
-    connection = db.engines[None]
-
-    def record(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
-        seen.append(statement)
-
-    sa.event.listen(connection, "before_cursor_execute", record)
-    try:
-        action()
-    finally:
-        sa.event.remove(connection, "before_cursor_execute", record)
-    return seen
-
-
 def test_the_profile_holds_the_residents_details_but_no_password_or_secret(user: Any) -> None:
     user.phone = "780-555-0100"
     user.date_of_birth = dt.date(1980, 3, 4)
@@ -123,15 +108,15 @@ def test_every_row_value_is_ready_for_json_and_csv(user: Any, log_in: Callable[.
 
 
 def test_the_number_of_queries_does_not_grow_with_household_or_sessions(
-    user: Any, log_in: Callable[..., Any]
+    user: Any, log_in: Callable[..., Any], count_queries: Callable[..., int]
 ) -> None:
     factories.HouseholdMemberFactory(user=user)
     log_in(user)
     db.session.expire_all()
-    few = len(statements_during(lambda: AuthData().export(user)))
+    few = count_queries(lambda: AuthData().export(user))
     for _ in range(5):
         factories.HouseholdMemberFactory(user=user, medical_notes="notes")
         log_in(user)
     db.session.expire_all()
-    many = len(statements_during(lambda: AuthData().export(user)))
+    many = count_queries(lambda: AuthData().export(user))
     assert many == few

@@ -1,0 +1,88 @@
+"""What the helpdesk holds about a resident: their requests and each whole conversation."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
+
+from jasperrec.auth.models import User
+from jasperrec.extensions import db
+from jasperrec.personal_data import Kind
+from jasperrec.personal_data import Row
+from jasperrec.personal_data import iso
+
+from .models import ServiceRequest
+from .models import ServiceRequestMessage
+
+AUTHORITY = (
+    "Protection of Privacy Act (Alberta): information needed to answer the requests you "
+    "make to the municipality"
+)
+RETENTION = "For as long as your account is open, so you can look back at past requests."
+
+
+class HelpdeskData:
+    """The helpdesk's provider in the personal-data registry."""
+
+    name = "helpdesk"
+    tables = frozenset({"service_requests", "service_request_messages"})
+
+    def export(self, user: User) -> list[Kind]:
+        """Return the person's requests, and every message of each as a second kind."""
+        query = (
+            sa.select(ServiceRequest)
+            .options(
+                selectinload(ServiceRequest.department),
+                selectinload(ServiceRequest.assignee).selectinload(User.departments),
+                selectinload(ServiceRequest.messages)
+                .selectinload(ServiceRequestMessage.author)
+                .selectinload(User.departments),
+            )
+            .where(ServiceRequest.customer_id == user.id)
+            .order_by(ServiceRequest.created_at.desc(), ServiceRequest.id.desc())
+        )
+        requests = db.session.scalars(query).all()
+        messages = tuple(_message_row(m) for r in requests for m in r.messages)
+        return [
+            Kind(
+                key="helpdesk_requests",
+                title="Your helpdesk requests",
+                purpose="To answer your questions and requests and track them until done.",
+                retention=RETENTION,
+                authority=AUTHORITY,
+                rows=tuple(_request_row(r) for r in requests),
+            ),
+            Kind(
+                key="helpdesk_messages",
+                title="Messages in your helpdesk requests",
+                purpose="The whole conversation about each request, yours and ours.",
+                retention=RETENTION,
+                authority=AUTHORITY,
+                rows=messages,
+            ),
+        ]
+
+
+def _request_row(request: ServiceRequest) -> Row:
+    return {
+        "request_reference": f"#{request.id}",
+        "subject": request.subject,
+        "description": request.description,
+        "topic": request.topic,
+        "channel": request.channel.value,
+        "status": request.status.value,
+        "department": request.department.name,
+        "assigned_to": request.assignee.staff_label if request.assignee else None,
+        "created_at": iso(request.created_at),
+        "answer_due_at": iso(request.due_at),
+        "closed_at": iso(request.closed_at),
+    }
+
+
+def _message_row(message: ServiceRequestMessage) -> Row:
+    return {
+        "request_reference": f"#{message.request_id}",
+        "from": message.author.staff_label if message.is_from_staff else "You",
+        "sent_at": iso(message.created_at),
+        "message": message.body,
+    }

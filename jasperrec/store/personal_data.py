@@ -1,0 +1,177 @@
+"""What the store holds about a resident: orders and their lines, registrations, the cart."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
+
+from jasperrec.auth.models import User
+from jasperrec.extensions import db
+from jasperrec.personal_data import Kind
+from jasperrec.personal_data import Row
+from jasperrec.personal_data import iso
+
+from .models import CartItem
+from .models import Order
+from .models import OrderLine
+from .models import Registration
+from .service import participant_name
+
+AUTHORITY = (
+    "Protection of Privacy Act (Alberta): information needed to sell and deliver the "
+    "municipality's programs and passes"
+)
+# The municipality keeps financial records for audit and tax: the Canada Revenue Agency asks
+# for six years after the end of the tax year they relate to.
+FINANCIAL_RETENTION = (
+    "At least six years after the end of the year of purchase, as tax rules require of "
+    "financial records."
+)
+
+
+class StoreData:
+    """The store's provider in the personal-data registry."""
+
+    name = "store"
+    # order_lines has no user column: it belongs to a person through its order.
+    tables = frozenset({"orders", "order_lines", "registrations", "cart_items"})
+
+    def export(self, user: User) -> list[Kind]:
+        """Return the person's orders, their lines, registrations and cart."""
+        orders = db.session.scalars(
+            sa.select(Order)
+            .options(selectinload(Order.lines))
+            .where(Order.user_id == user.id)
+            .order_by(Order.created_at.desc(), Order.id.desc())
+        ).all()
+        registrations = db.session.scalars(
+            sa.select(Registration)
+            .options(
+                selectinload(Registration.program),
+                selectinload(Registration.household_member),
+                selectinload(Registration.order_line).selectinload(OrderLine.order),
+            )
+            .where(Registration.user_id == user.id)
+            .order_by(Registration.created_at.desc(), Registration.id.desc())
+        ).all()
+        cart = db.session.scalars(
+            sa.select(CartItem)
+            .options(
+                selectinload(CartItem.program),
+                selectinload(CartItem.product),
+                selectinload(CartItem.household_member),
+            )
+            .where(CartItem.user_id == user.id)
+            .order_by(CartItem.id)
+        ).all()
+        return [
+            _orders(orders),
+            _lines(orders),
+            _registrations(user, registrations),
+            _cart(user, cart),
+        ]
+
+
+def _orders(orders: Sequence[Order]) -> Kind:
+    rows: tuple[Row, ...] = tuple(
+        {
+            "order_reference": order.reference,
+            "status": order.status.value,
+            "currency": order.currency,
+            "subtotal_cents": order.subtotal_cents,
+            "gst_cents": order.gst_cents,
+            "total_cents": order.total_cents,
+            "placed_at": iso(order.created_at),
+            "paid_at": iso(order.paid_at),
+            "closed_at": iso(order.closed_at),
+            "payment_processor_reference": order.payment_intent_id,
+        }
+        for order in orders
+    )
+    return Kind(
+        key="orders",
+        title="Orders and receipts",
+        purpose=(
+            "To take your payment, give you a receipt, and handle refunds and questions. "
+            "Your card is entered on the payment processor's page: we never see or keep "
+            "the card number, and this portal stores no card details."
+        ),
+        retention=FINANCIAL_RETENTION,
+        authority=AUTHORITY,
+        rows=rows,
+    )
+
+
+def _lines(orders: Sequence[Order]) -> Kind:
+    rows: tuple[Row, ...] = tuple(
+        {
+            "order_reference": order.reference,
+            "description": line.description,
+            "participant": line.participant_name,
+            "quantity": line.quantity,
+            "unit_price_cents": line.unit_price_cents,
+            "gst_cents": line.gst_cents,
+            "currency": order.currency,
+        }
+        for order in orders
+        for line in order.lines
+    )
+    return Kind(
+        key="order_lines",
+        title="What each order contained",
+        purpose="To show what you bought, for whom, and at what price.",
+        retention=FINANCIAL_RETENTION,
+        authority=AUTHORITY,
+        rows=rows,
+    )
+
+
+def _registrations(user: User, registrations: Sequence[Registration]) -> Kind:
+    rows: tuple[Row, ...] = tuple(
+        {
+            "program": r.program.name,
+            # The name as registered: the household member may have been removed since.
+            "participant": r.order_line.participant_name
+            or participant_name(user, r.household_member),
+            "status": r.status.value,
+            "starts_on": iso(r.program.starts_on),
+            "ends_on": iso(r.program.ends_on),
+            "facility": r.program.facility,
+            "order_reference": r.order_line.order.reference,
+            "registered_at": iso(r.created_at),
+        }
+        for r in registrations
+    )
+    return Kind(
+        key="registrations",
+        title="Program registrations",
+        purpose=(
+            "To hold a space for each participant, give coordinators their class list, "
+            "and reach you if a program changes."
+        ),
+        retention=FINANCIAL_RETENTION,
+        authority=AUTHORITY,
+        rows=rows,
+    )
+
+
+def _cart(user: User, items: Sequence[CartItem]) -> Kind:
+    rows: tuple[Row, ...] = tuple(
+        {
+            "item": (item.program or item.product).name,  # type: ignore[union-attr]
+            "participant": participant_name(user, item.household_member) if item.program else None,
+            "quantity": item.quantity,
+            "added_at": iso(item.created_at),
+        }
+        for item in items
+    )
+    return Kind(
+        key="cart_items",
+        title="Your cart",
+        purpose="To keep what you picked until you check out.",
+        retention="Until you check out or remove the item.",
+        authority=AUTHORITY,
+        rows=rows,
+    )
