@@ -7,6 +7,7 @@ from collections.abc import Sequence
 
 import sqlalchemy as sa
 from flask import current_app
+from sqlalchemy.orm import selectinload
 
 from jasperrec.auth.models import Department
 from jasperrec.auth.models import User
@@ -142,6 +143,7 @@ def list_queue_for(staff: User) -> Sequence[ServiceRequest]:
     """Return the open requests the staff member's queues hold, oldest first."""
     query = (
         sa.select(ServiceRequest)
+        .options(selectinload(ServiceRequest.customer), selectinload(ServiceRequest.department))
         .where(_in_scope_of(staff), ServiceRequest.status != RequestStatus.CLOSED)
         .order_by(ServiceRequest.created_at, ServiceRequest.id)
     )

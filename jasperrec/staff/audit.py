@@ -24,6 +24,7 @@ from jasperrec.extensions import db
 from .models import AccessKind
 from .models import AccessPurpose
 from .models import AuditEntry
+from .models import AuditEntryResident
 
 FLAG_NO_REQUEST = "no linked request"
 FLAG_MANY_OUTSIDE = "many residents outside queues"
@@ -61,20 +62,60 @@ def record_access(
     return entry
 
 
-def record_search(staff: User, text: str, found: int) -> AuditEntry:
-    """Add a people search to the current transaction: the text as typed, and how many matched.
+def record_listing(
+    staff: User,
+    kind: AccessKind,
+    purpose: AccessPurpose,
+    resident_ids: Sequence[int],
+    *,
+    record_type: str,
+    detail: str,
+) -> AuditEntry:
+    """Add one entry for a list of residents' names shown to staff, naming each resident.
+
+    One entry per page view, not one per resident, so the log reads as the pages staff
+    opened; the residents shown are written in one bulk insert, whatever the page's length.
+    """
+    entry = record_access(
+        staff, None, kind, purpose, record_type=record_type, record_id=None, detail=detail
+    )
+    shown = sorted(set(resident_ids))
+    if shown:
+        db.session.execute(
+            sa.insert(AuditEntryResident),
+            [{"audit_entry_id": entry.id, "resident_id": rid} for rid in shown],
+        )
+    return entry
+
+
+def record_search(staff: User, text: str, resident_ids: Sequence[int]) -> AuditEntry:
+    """Add a people search to the current transaction: the text as typed, and who matched.
 
     The text is staff activity, kept so a fishing expedition shows in review; it is quoted
     so the entry reads as a search, and a CSV cell never starts with a formula character.
     """
-    return record_access(
+    return record_listing(
         staff,
-        None,
         AccessKind.SEARCH,
         AccessPurpose.FINDING_A_RESIDENT,
+        resident_ids,
         record_type="people search",
-        record_id=None,
-        detail=f'searched for "{text[:SEARCH_DETAIL_MAX]}", {found} shown',
+        detail=f'searched for "{text[:SEARCH_DETAIL_MAX]}", {len(resident_ids)} shown',
+    )
+
+
+def record_queue_list(staff: User, request_ids: Sequence[int], resident_ids: Sequence[int]) -> None:
+    """Add a view of the staff member's queues, if it showed any resident's name."""
+    if not resident_ids:
+        return
+    record_listing(
+        staff,
+        AccessKind.QUEUE_LIST,
+        AccessPurpose.SERVICE_REQUEST,
+        resident_ids,
+        record_type="queues",
+        detail=f"open requests in the staff member's queues: {len(request_ids)} requests "
+        f"from {len(set(resident_ids))} residents shown",
     )
 
 
@@ -98,14 +139,24 @@ class ReviewedEntry:
 
 
 def list_entries(filters: AuditFilter, limit: int = 1000) -> Sequence[AuditEntry]:
-    """Return the entries matching the filter, newest first."""
+    """Return the entries matching the filter, newest first.
+
+    A resident filter also finds the queues and searches that showed the resident's name.
+    """
     query = sa.select(AuditEntry).options(
-        selectinload(AuditEntry.staff), selectinload(AuditEntry.resident)
+        selectinload(AuditEntry.staff),
+        selectinload(AuditEntry.resident),
+        selectinload(AuditEntry.shown),
     )
     if filters.staff_id is not None:
         query = query.where(AuditEntry.staff_id == filters.staff_id)
     if filters.resident_id is not None:
-        query = query.where(AuditEntry.resident_id == filters.resident_id)
+        shown_in = sa.select(AuditEntryResident.audit_entry_id).where(
+            AuditEntryResident.resident_id == filters.resident_id
+        )
+        query = query.where(
+            sa.or_(AuditEntry.resident_id == filters.resident_id, AuditEntry.id.in_(shown_in))
+        )
     if filters.kind is not None:
         query = query.where(AuditEntry.kind == filters.kind)
     if filters.since is not None:
@@ -198,7 +249,7 @@ def entries_csv(reviewed: Sequence[ReviewedEntry]) -> str:
                 _local(e.created_at).isoformat(timespec="seconds"),
                 e.staff_id,
                 e.staff.full_name,
-                e.resident_id or "",
+                e.resident_id or " ".join(str(s.resident_id) for s in e.shown),
                 e.kind.value,
                 e.purpose.value,
                 f"{e.record_type} {e.record_id or ''}".strip(),
@@ -223,7 +274,11 @@ class AccessSeen:
 
 
 def list_access_for_resident(resident: User) -> list[AccessSeen]:
-    """Who on staff looked at the resident's record, when and why, newest first."""
+    """Who on staff looked at the resident's record, when and why, newest first.
+
+    Queues and searches that only listed the resident's name are left out: they are in the
+    privacy officer's log, naming the resident, but are not an opening of the record.
+    """
     query = (
         sa.select(AuditEntry)
         .options(selectinload(AuditEntry.staff).selectinload(User.departments))

@@ -28,6 +28,7 @@ class AccessKind(enum.StrEnum):
     STAFF_ACCOUNT = "staff account"
     ROLE_CHANGE = "role change"
     SEARCH = "people search"
+    QUEUE_LIST = "queue list"
 
 
 class AccessPurpose(enum.StrEnum):
@@ -110,3 +111,17 @@ class AuditEntry(db.Model):  # type: ignore[name-defined,misc]
     staff: Mapped[User] = relationship(foreign_keys=[staff_id])
     resident: Mapped[User | None] = relationship(foreign_keys=[resident_id])
     break_glass: Mapped[BreakGlassGrant | None] = relationship()
+    shown: Mapped[list[AuditEntryResident]] = relationship(
+        order_by="AuditEntryResident.resident_id", viewonly=True
+    )
+
+
+class AuditEntryResident(db.Model):  # type: ignore[name-defined,misc]
+    """A resident whose name one listing (a queue, a search's results) showed to staff."""
+
+    __tablename__ = "audit_entry_residents"
+
+    audit_entry_id: Mapped[int] = mapped_column(sa.ForeignKey("audit_entries.id"), primary_key=True)
+    resident_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("users.id"), primary_key=True, index=True
+    )

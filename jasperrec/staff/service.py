@@ -97,7 +97,7 @@ def search_people(staff: User, text: str) -> list[PersonMatch]:
         PersonMatch(id=u.id, name=u.full_name, email=mask_email(u.email), phone=mask_phone(u.phone))
         for u in db.session.scalars(query)
     ]
-    audit.record_search(staff, text, len(matches))
+    audit.record_search(staff, text, [m.id for m in matches])
     db.session.commit()
     return matches
 

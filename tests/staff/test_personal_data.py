@@ -15,8 +15,8 @@ from jasperrec.staff.personal_data import StaffData
 from tests import factories
 
 
-def views_of(user: Any) -> tuple[Any, ...]:
-    (kind,) = StaffData().export(user)
+def views_of(user: Any, key: str = "staff_access") -> tuple[Any, ...]:
+    (kind,) = [kind for kind in StaffData().export(user) if kind.key == key]
     return kind.rows
 
 

@@ -12,6 +12,7 @@ from jasperrec.auth.permissions import permission_required
 from jasperrec.helpdesk.service import list_queue_for
 
 from .. import service
+from ..queues import list_queue
 from . import bp
 
 
@@ -34,4 +35,4 @@ def home() -> ResponseReturnValue:
 @bp.route("/queues")
 @permission_required(Permission.HELPDESK_REQUESTS_VIEW)
 def queues() -> ResponseReturnValue:
-    return render_template("staff/queues.html", requests=list_queue_for(current_user))
+    return render_template("staff/queues.html", requests=list_queue(current_user))
