@@ -8,6 +8,8 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from flask_login import login_required
 
+from jasperrec.auth.permissions import reauthentication_required
+from jasperrec.personal_data import collect
 from jasperrec.staff.audit import list_access_for_resident
 
 bp = Blueprint("privacy", __name__, url_prefix="/privacy")
@@ -17,3 +19,10 @@ bp = Blueprint("privacy", __name__, url_prefix="/privacy")
 @login_required
 def access_log() -> ResponseReturnValue:
     return render_template("privacy/access_log.html", seen=list_access_for_resident(current_user))
+
+
+@bp.route("/my-information")
+@login_required
+@reauthentication_required
+def my_information() -> ResponseReturnValue:
+    return render_template("privacy/my_information.html", kinds=collect(current_user))

@@ -1,0 +1,23 @@
+"""How a personal-data row's column names and values read on the resident's page."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+# Words a plain humanised key would get wrong.
+SPECIAL = {"gst_cents": "GST", "operating_system": "Operating system"}
+
+
+def column_label(key: str) -> str:
+    """Turn a row's snake_case key into a heading: "total_cents" reads "Total"."""
+    if key in SPECIAL:
+        return SPECIAL[key]
+    words = key.removesuffix("_cents").replace("_", " ")
+    return words[:1].upper() + words[1:]
+
+
+def from_iso(value: str) -> dt.datetime | dt.date:
+    """Read back a row's ISO 8601 time or date, for the local-time and day filters."""
+    if "T" in value:
+        return dt.datetime.fromisoformat(value)
+    return dt.date.fromisoformat(value)
