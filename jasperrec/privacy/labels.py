@@ -16,8 +16,11 @@ def column_label(key: str) -> str:
     return words[:1].upper() + words[1:]
 
 
-def from_iso(value: str) -> dt.datetime | dt.date:
-    """Read back a row's ISO 8601 time or date, for the local-time and day filters."""
-    if "T" in value:
-        return dt.datetime.fromisoformat(value)
-    return dt.date.fromisoformat(value)
+def from_iso(value: str) -> dt.datetime | dt.date | None:
+    """Read back a row's ISO 8601 time or date for the time filters; None if it is neither."""
+    try:
+        if "T" in value:
+            return dt.datetime.fromisoformat(value)
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        return None

@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
+import pytest
 import sqlalchemy as sa
 from flask import Flask
 
@@ -15,6 +16,7 @@ from jasperrec.db import utcnow
 from jasperrec.extensions import db
 from jasperrec.helpdesk.models import ServiceRequestMessage
 from jasperrec.privacy.labels import column_label
+from jasperrec.privacy.labels import from_iso
 from jasperrec.staff.audit import record_access
 from jasperrec.staff.models import AccessKind
 from jasperrec.staff.models import AccessPurpose
@@ -160,3 +162,29 @@ def test_column_names_read_as_plain_words() -> None:
     assert column_label("total_cents") == "Total"
     assert column_label("gst_cents") == "GST"
     assert column_label("request_reference") == "Request reference"
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("2026-12-01T17:30:00+00:00", dt.datetime(2026, 12, 1, 17, 30, tzinfo=dt.UTC)),
+        ("2026-12-01", dt.date(2026, 12, 1)),
+        ("Pool hours", None),
+        ("2026-13-45", None),
+    ],
+)
+def test_only_iso_times_and_dates_are_read_back_as_times(value: str, expected: Any) -> None:
+    assert from_iso(value) == expected
+
+
+def test_dates_and_times_read_as_the_municipality_writes_them(
+    client: Any, user: Any, log_in: Callable[..., Any]
+) -> None:
+    user.date_of_birth = dt.date(1980, 3, 4)
+    user.created_at = dt.datetime(2026, 7, 1, 18, 0, tzinfo=dt.UTC)
+    db.session.flush()
+    log_in(user)
+    page = client.get(PAGE).get_data(as_text=True)
+    assert "March 4, 1980" in page
+    assert "July 1, 2026 at 12:00 PM" in page
+    assert "1980-03-04" not in page
