@@ -129,6 +129,10 @@ DEFAULTS: dict[str, Any] = {
     "PRIVACY_FLAG_OUTSIDE_SCOPE_RESIDENTS": 3,
     "PRIVACY_FLAG_AFTER_HOURS_EXPORTS": 3,
     "PRIVACY_BREAK_GLASS_MINUTES": 30,
+    # A resident's download of their personal data: how long its emailed link works, and how
+    # often one person may ask (one is built at a time in any case).
+    "PRIVACY_EXPORT_TTL_HOURS": 24,
+    "PRIVACY_EXPORT_LIMIT": "5 per hour",
     # Background tasks: "immediate" runs them inline, "sqlite" or "redis" queue them.
     "TASKS_BACKEND": None,
     # Outbound mail: "outbox" (console + instance/outbox/*.eml), "smtp" or "memory".
