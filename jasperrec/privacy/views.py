@@ -46,7 +46,12 @@ def access_log() -> ResponseReturnValue:
 @login_required
 @reauthentication_required
 def my_information() -> ResponseReturnValue:
-    return render_template("privacy/my_information.html", kinds=collect(current_user))
+    return render_template(
+        "privacy/my_information.html",
+        kinds=collect(current_user),
+        latest=exports.find_latest_export(current_user),
+        form=ConfirmForm(),
+    )
 
 
 @bp.route("/download", methods=["GET", "POST"])
@@ -68,7 +73,7 @@ def request_download() -> ResponseReturnValue:
             flash(str(error), "info")
         else:
             flash("We are preparing your download and will email you a link.", "success")
-        return redirect(url_for("privacy.request_download"))
+        return redirect(url_for("privacy.my_information", _anchor="download-heading"))
     latest = exports.find_latest_export(current_user)
     return render_template("privacy/request_download.html", form=form, latest=latest)
 

@@ -1,5 +1,5 @@
-"""A resident sees who on staff viewed their record, downloads their data and finds their
-helpdesk conversation in the ZIP.
+"""A resident opens "my personal information", sees an agent's view of their record, downloads
+the ZIP and finds their helpdesk conversation in it.
 """
 
 from __future__ import annotations
@@ -68,13 +68,14 @@ def test_a_resident_downloads_their_data_and_finds_their_helpdesk_conversation(
     add_conversation(live_server, resident)
     sign_in(page, resident)
 
-    page.goto("/privacy/access-log")
-    expect(page.get_by_role("table")).to_contain_text("Jordan")
-    page.goto("/privacy/download")
-    expect(page.get_by_role("heading", level=1)).to_have_text("Download my personal information")
-    check_page(page)
+    page.get_by_role("link", name="My personal information").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("My personal information")
+    agents_view = page.locator("section", has=page.locator("#staff_access"))
+    expect(agents_view).to_contain_text("Jordan")
     page.get_by_role("button", name="Prepare my download").click()
     expect(page.get_by_text("will email you a link")).to_be_visible()
+    expect(page.get_by_text("Your last download was ready")).to_be_visible()
+    check_page(page)
 
     body = newest_mail_to(outbox, resident.email).get_body(("plain",))
     assert body is not None

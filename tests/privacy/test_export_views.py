@@ -135,3 +135,22 @@ def test_asking_ten_times_in_a_minute_is_limited_per_resident(
     statuses = [signed_in.post("/privacy/download").status_code for _ in range(10)]
     assert statuses == [302] * 5 + [429] * 5
     assert len(outbox) == 5
+
+
+def test_my_information_offers_to_prepare_a_download(signed_in: FlaskClient) -> None:
+    page = signed_in.get("/privacy/my-information")
+    assert b"Download a copy" in page.data
+    assert b'action="/privacy/download"' in page.data
+
+
+def test_my_information_says_a_download_is_on_its_way(signed_in: FlaskClient, user: Any) -> None:
+    db.session.add(new_export(user, utcnow()))
+    db.session.flush()
+    page = signed_in.get("/privacy/my-information")
+    assert b"Your download is being prepared" in page.data
+    assert b"Prepare my download" not in page.data
+
+
+def test_asking_from_my_information_returns_there(signed_in: FlaskClient) -> None:
+    response = signed_in.post("/privacy/download")
+    assert response.headers["Location"].endswith("/privacy/my-information#download-heading")
