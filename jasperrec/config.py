@@ -133,6 +133,19 @@ DEFAULTS: dict[str, Any] = {
     # often one person may ask (one is built at a time in any case).
     "PRIVACY_EXPORT_TTL_HOURS": 24,
     "PRIVACY_EXPORT_LIMIT": "5 per hour",
+    # The anonymous access log (privacy/traffic.py). Addresses are cut to their network
+    # before anything keeps them: IPv4 to this prefix (24, or smaller for coarser), IPv6
+    # to this one (48 or smaller). A finer prefix than the default is ignored.
+    "PRIVACY_TRAFFIC_ENABLED": True,
+    "PRIVACY_TRAFFIC_IPV4_PREFIX": 24,
+    "PRIVACY_TRAFFIC_IPV6_PREFIX": 48,
+    # Rows per INSERT, and the longest a row waits in memory before it is written.
+    "PRIVACY_TRAFFIC_BATCH_SIZE": 200,
+    "PRIVACY_TRAFFIC_FLUSH_SECONDS": 5.0,
+    # Past this many unwritten rows (a flood, or the database away) the oldest are dropped.
+    "PRIVACY_TRAFFIC_MAX_BUFFERED": 10_000,
+    # Raw rows are purged after this many days; the daily totals are kept.
+    "PRIVACY_TRAFFIC_RETENTION_DAYS": 90,
     # Background tasks: "immediate" runs them inline, "sqlite" or "redis" queue them.
     "TASKS_BACKEND": None,
     # Outbound mail: "outbox" (console + instance/outbox/*.eml), "smtp" or "memory".

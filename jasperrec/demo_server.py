@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ipaddress
 import logging
 from typing import Any
 
@@ -13,21 +12,13 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.serving import WSGIRequestHandler
 from werkzeug.serving import run_simple
 
+from .networks import masked_address
+
 # Sent instead of "Werkzeug/3.1.9 Python/3.11.7": version banners only help an attacker.
 SERVER_HEADER = "JasperRec"
 NO_ROUTE = "(no route)"
 
-
-def masked_address(address: str) -> str:
-    """Keep only the client's network: the /24 of an IPv4 address, the /48 of an IPv6 one."""
-    try:
-        ip = ipaddress.ip_address(address.split("%")[0])
-    except ValueError:
-        return "-"
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped:
-        ip = ip.ipv4_mapped
-    prefix = 24 if ip.version == 4 else 48
-    return str(ipaddress.ip_network(f"{ip}/{prefix}", strict=False))
+__all__ = ["DemoRequestHandler", "RouteOnlyFilter", "masked_address", "serve"]
 
 
 class DemoRequestHandler(WSGIRequestHandler):

@@ -1,5 +1,5 @@
-"""Privacy centre: what the municipality holds about a resident, and who on staff has
-looked at it.
+"""Privacy centre: what the municipality holds about a resident, who on staff has looked at
+it, and an access log of the site's use that names no one.
 """
 
 from flask import Flask
@@ -7,15 +7,18 @@ from flask import Flask
 from jasperrec.personal_data import register
 
 from . import labels
+from . import traffic
 from .export.personal_data import ExportData
 from .views import bp
 
 
 def init_app(app: Flask) -> None:
-    """Give templates the personal-data filters; register the downloads as personal data."""
+    """Give templates the personal-data filters, register the downloads as personal data,
+    and start the anonymous access log."""
     app.add_template_filter(labels.column_label)
     app.add_template_filter(labels.from_iso)
     register(app, ExportData())
+    traffic.init_app(app)
 
 
 __all__ = ["bp", "init_app"]
