@@ -9,6 +9,8 @@ from jasperrec.personal_data import register
 from . import labels
 from . import traffic
 from .export.personal_data import ExportData
+from .rollup import purge_traffic_task
+from .rollup import summarise_traffic_task
 from .views import bp
 
 
@@ -21,4 +23,4 @@ def init_app(app: Flask) -> None:
     traffic.init_app(app)
 
 
-__all__ = ["bp", "init_app"]
+__all__ = ["bp", "init_app", "purge_traffic_task", "summarise_traffic_task"]

@@ -27,9 +27,11 @@ from ua_parser import parse as parse_user_agent
 from jasperrec.extensions import db
 from jasperrec.networks import masked_address
 
+from . import visitors
 from .models import NO_ROUTE
 from .models import DeviceClass
 from .models import TrafficHit
+from .visitors import VisitorCounter
 
 EXTENSION_KEY = "jasperrec.privacy.traffic"
 # Parsing a long header is slow and nothing useful is past the first few hundred bytes.
@@ -201,6 +203,23 @@ class TrafficRecorder:
             self.safe_flush()
 
 
+def _count_visitors(counter: VisitorCounter) -> Callable[[list[Hit]], None]:
+    """Feed each written batch's people (not bots) to the day's unique-visitor count."""
+    browser_at, major_at, device_at, network_at = (
+        COLUMNS.index(name) for name in ("browser", "browser_major", "device", "network")
+    )
+
+    def count(batch: list[Hit]) -> None:
+        people = [
+            (hit[network_at], f"{hit[browser_at]} {hit[major_at]}")
+            for hit in batch
+            if hit[device_at] != DeviceClass.BOT
+        ]
+        counter.add(people, dt.datetime.now(dt.UTC))
+
+    return count
+
+
 def init_app(app: Flask) -> None:
     """Record every request when PRIVACY_TRAFFIC_ENABLED is on."""
     config = app.config
@@ -213,6 +232,7 @@ def init_app(app: Flask) -> None:
         background=not app.testing,
     )
     app.extensions[EXTENSION_KEY] = recorder
+    recorder.listeners.append(_count_visitors(visitors.init_app(app)))
     if not config["PRIVACY_TRAFFIC_ENABLED"]:
         return
     ipv4_prefix = int(config["PRIVACY_TRAFFIC_IPV4_PREFIX"])
