@@ -27,4 +27,7 @@ def masked_address(
         prefix = max(0, min(int(ipv4_prefix), IPV4_PREFIX))
     else:
         prefix = max(0, min(int(ipv6_prefix), IPV6_PREFIX))
-    return str(ipaddress.ip_network(f"{ip}/{prefix}", strict=False))
+    # Masking the integer is several times faster than ip_network(), and runs per request.
+    host_bits = ip.max_prefixlen - prefix
+    network = type(ip)(int(ip) >> host_bits << host_bits)
+    return f"{network}/{prefix}"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import atexit
 import datetime as dt
+import functools
 import logging
 import os
 import threading
@@ -58,9 +59,9 @@ Hit = tuple[Any, ...]
 log = logging.getLogger(__name__)
 
 
-def describe_user_agent(user_agent: str) -> tuple[str, str, str, DeviceClass]:
-    """Reduce a User-Agent to browser family, its major version, OS family and device class."""
-    header = user_agent[:USER_AGENT_MAX_CHARS]
+@functools.lru_cache(maxsize=1024)
+def _describe_header(header: str) -> tuple[str, str, str, DeviceClass]:
+    """Parse a (shortened) User-Agent once; most requests repeat a few hundred browsers."""
     parsed = parse_user_agent(header)
     agent, system, device = parsed.user_agent, parsed.os, parsed.device
     browser = agent.family if agent else "Other"
@@ -77,6 +78,11 @@ def describe_user_agent(user_agent: str) -> tuple[str, str, str, DeviceClass]:
     else:
         kind = DeviceClass.DESKTOP
     return browser[:60], major[:20], os_family[:60], kind
+
+
+def describe_user_agent(user_agent: str) -> tuple[str, str, str, DeviceClass]:
+    """Reduce a User-Agent to browser family, its major version, OS family and device class."""
+    return _describe_header(user_agent[:USER_AGENT_MAX_CHARS])
 
 
 def referrer_domain(referrer: str | None, own_host: str | None) -> str | None:

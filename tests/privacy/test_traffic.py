@@ -179,6 +179,7 @@ def test_the_user_agent_is_cut_short_before_it_is_parsed(monkeypatch: pytest.Mon
         return real(header)
 
     monkeypatch.setattr(traffic_module, "parse_user_agent", spy)
+    traffic_module._describe_header.cache_clear()
     describe_user_agent(FIREFOX + "x" * 100_000)
     assert seen == [traffic_module.USER_AGENT_MAX_CHARS]
 
