@@ -15,8 +15,8 @@ from typing import Any
 
 from gunicorn.glogging import Logger
 
-from .demo_server import masked_address
 from .demo_server import route_rule
+from .networks import masked_address
 
 accesslog = "-"
 access_log_format = '%(h)s %(t)s "%(r)s" %(s)s %(B)s %(M)sms'
