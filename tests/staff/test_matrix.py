@@ -62,6 +62,13 @@ MATRIX: dict[str, tuple[str, str, dict[str, str] | None, dict[str, int]]] = {
     "staff.set_staff_active": ("POST", "/staff/accounts/{colleague}/deactivate", {}, {ADMIN: 302}),
     "staff.access_log": ("GET", "/staff/privacy/access-log", None, {PRIVACY: 200}),
     "staff.export_access_log": ("GET", "/staff/privacy/access-log.csv", None, {PRIVACY: 200}),
+    "privacy_console.traffic": ("GET", "/staff/privacy/site-use", None, {PRIVACY: 200}),
+    "privacy_console.traffic_csv": (
+        "GET",
+        "/staff/privacy/site-use/daily.csv",
+        None,
+        {PRIVACY: 200},
+    ),
     # Administrators review the grants the sole privacy officer made; the page is theirs too.
     "staff.break_glass_reviews": (
         "GET",
