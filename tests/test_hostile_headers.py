@@ -16,6 +16,8 @@ from jasperrec.auth.models import UserSession
 from jasperrec.auth.sessions import describe_user_agent
 from jasperrec.extensions import db
 from jasperrec.extensions import limiter
+from jasperrec.privacy.traffic import COLUMNS
+from jasperrec.privacy.traffic import recorder_for
 from tests.conftest import PASSWORD
 
 FIREFOX = "Mozilla/5.0 (X11; Linux x86_64; rv:131.0) Gecko/20100101 Firefox/131.0"
@@ -105,10 +107,16 @@ def test_a_forwarded_chain_longer_than_the_proxies_yields_the_right_most_address
         app.view_functions, "pages.accessibility", lambda: seen.append(request.remote_addr) or "ok"
     )
 
+    recorder = recorder_for(app)
+    recorder.buffer.clear()
+
     response = client.get("/accessibility", headers=forwarded(*SPOOFED_CHAIN, TRUSTED))
 
     assert response.status_code == 200
     assert seen == [TRUSTED]
+    [hit] = list(recorder.buffer)
+    recorder.buffer.clear()
+    assert dict(zip(COLUMNS, hit, strict=True))["network"] == "203.0.113.0/24"
 
 
 def test_changing_the_spoofed_hops_does_not_escape_the_rate_limit(

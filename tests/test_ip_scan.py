@@ -16,6 +16,8 @@ from flask import Flask
 
 from jasperrec.extensions import db
 from jasperrec.extensions import limiter
+from jasperrec.networks import masked_address
+from jasperrec.privacy.traffic import recorder_for
 from tests import conftest
 from tests import factories
 from tests.conftest import PASSWORD
@@ -69,6 +71,14 @@ def database_hits(address: str) -> list[str]:
                 elif value is not None:
                     found += hits(address, as_bytes(value), where)
     return found
+
+
+def database_text() -> str:
+    return "\n".join(
+        repr(tuple(row))
+        for table in db.metadata.sorted_tables
+        for row in db.session.execute(sa.select(table))
+    )
 
 
 def instance_hits(app: Flask, address: str) -> list[str]:
@@ -183,7 +193,11 @@ def test_a_visitors_whole_address_is_stored_nowhere_in_any_form(
     outbox: list[Any],
     debug_logs: pytest.LogCaptureFixture,
 ) -> None:
+    recorder = recorder_for(app)
+    recorder.buffer.clear()
     visit = drive(app, client, address, broken_page)
+    buffered = repr(list(recorder.buffer)).encode()
+    assert recorder.flush(db.session.connection()) > 0
     db.session.commit()  # flush everything into the test's transaction before reading files
 
     logs = debug_logs.text + "\n".join(repr(r.__dict__) for r in debug_logs.records)
@@ -195,7 +209,10 @@ def test_a_visitors_whole_address_is_stored_nowhere_in_any_form(
         + hits(address, cookie_contents(app, client), "cookies")
         + hits(address, b"\n".join(visit.answers), "responses")
         + hits(address, b"\n".join(m.as_bytes() for m in outbox), "mail")
+        + hits(address, buffered, "access log buffer")
     )
+    # The access log keeps the network, which the scan allows; so it did see this visitor.
+    assert masked_address(address) in database_text()
     assert limiter_contents(), "the rate limiter recorded nothing: the scan would prove nothing"
     assert found == []
 
