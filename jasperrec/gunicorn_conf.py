@@ -1,11 +1,11 @@
 """Gunicorn settings for production: an access log of networks and routes, never addresses.
 
 Serve with ``gunicorn -c python:jasperrec.gunicorn_conf wsgi:app``. Each request is logged
-as the client's network (IPv4 /24, IPv6 /48, as the demo server does), the time, the
-method, the route rule that matched (``/auth/reset/<token>``, never the URL or the query
-string), the status, the response size and the duration. Any other atom an operator adds
-to the format (the referrer, the User-Agent, a request header, an environ variable) is
-written as ``-``.
+as the client's network (IPv4 /24, IPv6 /48, or coarser as the PRIVACY_TRAFFIC_*_PREFIX
+settings say), the time, the method, the route rule that matched (``/auth/reset/<token>``,
+never the URL or the query string), the status, the response size and the duration. Any
+other atom an operator adds to the format (the referrer, the User-Agent, a request header,
+an environ variable) is written as ``-``.
 """
 
 from __future__ import annotations
@@ -16,6 +16,8 @@ from typing import Any
 from gunicorn.glogging import Logger
 
 from .demo_server import route_rule
+from .networks import IPV4_PREFIX
+from .networks import IPV6_PREFIX
 from .networks import masked_address
 
 accesslog = "-"
@@ -37,7 +39,13 @@ class NetworkOnlyLogger(Logger):  # type: ignore[misc]
         full = super().atoms(resp, req, environ, request_time)
         atoms = {key: value for key, value in full.items() if key in SAFE_ATOMS}
         rule = route_rule(self.app, environ)
-        atoms["h"] = masked_address(str(environ.get("REMOTE_ADDR", "")))
+        # The access log's own prefixes, so a coarser setting applies here too.
+        config = getattr(self.app, "config", {})
+        atoms["h"] = masked_address(
+            str(environ.get("REMOTE_ADDR", "")),
+            int(config.get("PRIVACY_TRAFFIC_IPV4_PREFIX", IPV4_PREFIX)),
+            int(config.get("PRIVACY_TRAFFIC_IPV6_PREFIX", IPV6_PREFIX)),
+        )
         atoms["U"] = rule
         atoms["r"] = f"{full['m']} {rule} {full['H']}"
         return atoms

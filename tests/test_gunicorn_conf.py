@@ -94,3 +94,14 @@ def test_the_config_module_selects_the_network_only_logger() -> None:
     assert production_config().logger_class is gunicorn_conf.NetworkOnlyLogger
     assert production_config().post_worker_init is gunicorn_conf.post_worker_init
     assert production_config().accesslog == "-"
+
+
+def test_a_coarser_access_log_prefix_applies_to_gunicorns_log_too(
+    app: Flask, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(app.config, "PRIVACY_TRAFFIC_IPV4_PREFIX", 16)
+    environ = served(app, "/", "198.51.100.77")
+
+    line = access_line(app, production_config(), environ)
+
+    assert line.startswith("198.51.0.0/16 [")
