@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask import Blueprint
 from flask import Response
 from flask import abort
 from flask import current_app
+from flask import flash
+from flask import redirect
 from flask import render_template
 from flask import request
+from flask import url_for
 from flask.typing import ResponseReturnValue
 
 from jasperrec.auth.permissions import Permission
@@ -68,6 +72,11 @@ def traffic_csv(name: str) -> ResponseReturnValue:
     if name != "daily" and name not in reports.CSV_NAMES:
         abort(404)
     form, report = _report()
+    if form.errors:
+        # The download must cover the days asked for, or none.
+        flash("Correct the dates below; nothing was downloaded.", "error")
+        query: dict[str, Any] = request.args.to_dict()
+        return redirect(url_for("privacy_console.traffic", **query))
     filename = f"site-use-{name}-{report.since}-to-{report.until}.csv"
     return Response(
         reports.report_csv(report, name),

@@ -8,6 +8,8 @@ from flask_wtf import FlaskForm
 from wtforms import DateField
 from wtforms.validators import Optional
 
+from .reports import EARLIEST
+from .reports import LATEST
 from .reports import MAX_DAYS
 
 
@@ -25,6 +27,10 @@ class TrafficRangeForm(FlaskForm):
         if not super().validate(extra_validators):
             return False
         since, until = self.since.data, self.until.data
+        for field in (self.since, self.until):
+            if field.data and not EARLIEST <= field.data <= LATEST:
+                field.errors.append(f"Choose a date from {EARLIEST.year} to {LATEST.year}.")
+                return False
         if since and until and since > until:
             self.until.errors.append("Choose an end date on or after the start date.")
             return False

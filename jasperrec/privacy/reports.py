@@ -18,6 +18,9 @@ from .models import TrafficDimension
 # A report covers at most a year, so a page and a download stay small.
 MAX_DAYS = 366
 DEFAULT_DAYS = 30
+# Dates outside these years are typing mistakes (and near date.min would overflow).
+EARLIEST = dt.date(2000, 1, 1)
+LATEST = dt.date(2100, 12, 31)
 # Each breakdown shows its largest values; the rest are summed as "Other".
 TOP_VALUES = 12
 BREAKDOWNS = (

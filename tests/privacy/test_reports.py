@@ -107,6 +107,8 @@ def test_the_range_defaults_to_the_last_30_days_and_stays_in_the_links(
         ("since=2026-01-01&until=2025-01-01", "Choose an end date on or after the start date."),
         ("since=2024-01-01&until=2026-01-01", "Choose at most 366 days."),
         ("since=not-a-date", "Not a valid date value."),
+        ("until=0001-01-05", "Choose a date from 2000 to 2100."),
+        ("since=9999-12-31", "Choose a date from 2000 to 2100."),
     ],
 )
 def test_an_unreadable_range_is_explained_and_the_default_shown(
@@ -157,6 +159,17 @@ def test_a_value_that_reads_as_a_formula_is_quoted_in_the_csv(client: Any, offic
     )
 
     assert "'=HYPERLINK(1),3" in body
+
+
+def test_a_download_with_unreadable_dates_sends_nothing_and_explains(
+    client: Any, officer: Any
+) -> None:
+    response = client.get(f"{PAGE}/daily.csv?since=2026-02-01&until=2026-01-01")
+
+    assert response.status_code == 302
+    assert response.location == f"{PAGE}?since=2026-02-01&until=2026-01-01"
+    page = client.get(response.location).get_data(as_text=True)
+    assert "nothing was downloaded" in page
 
 
 def test_an_unknown_report_is_not_found(client: Any, officer: Any) -> None:
