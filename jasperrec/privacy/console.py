@@ -51,8 +51,12 @@ def _report() -> tuple[TrafficRangeForm, reports.TrafficReport]:
 
 
 def _charts(report: reports.TrafficReport) -> list[tuple[str, charts.Chart]]:
-    daily = [(d.day.isoformat(), d.page_views) for d in report.days]
-    found = [("daily", charts.column_chart("Page views per day", daily))]
+    views = [(d.day.isoformat(), d.page_views) for d in report.days]
+    visitors = [(d.day.isoformat(), d.unique_visitors or 0) for d in report.days]
+    found = [
+        ("daily", charts.column_chart("Page views per day", views)),
+        ("visitors", charts.column_chart("Unique visitors per day", visitors)),
+    ]
     for name, title in BREAKDOWN_TITLES:
         values = reports.breakdown(report, reports.CSV_NAMES[name])
         found.append((name, charts.bar_chart(title, values)))

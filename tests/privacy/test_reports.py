@@ -76,10 +76,11 @@ def test_the_officer_sees_each_report_as_an_accessible_chart_with_its_table(
     page = response.get_data(as_text=True)
 
     assert response.status_code == 200
-    assert page.count('role="img"') == 6
+    assert page.count('role="img"') == 7
     for heading in ("Visits per day", "Sections visited", "Downloads", "Browsers", "Devices"):
         assert f">{heading}</h2>" in page
     assert '<title id="daily-title">Page views per day</title>' in page
+    assert '<title id="visitors-title">Unique visitors per day</title>' in page
     assert '<desc id="sections-desc">2 bars; the largest is /store with 40.' in page
     assert '<td>Firefox 131</td><td class="numeric">30</td>' in page
     assert "<td>404</td>" in page
