@@ -253,6 +253,8 @@ def main() -> None:
                 "TASKS_BACKEND": "immediate",
                 "MAIL_BACKEND": "memory",
                 "RATELIMIT_ENABLED": False,
+                # The request log would flush at exit, into a database already removed.
+                "PRIVACY_TRAFFIC_ENABLED": False,
                 "WTF_CSRF_ENABLED": False,
             }
         )
