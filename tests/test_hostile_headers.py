@@ -11,7 +11,7 @@ from flask import request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from jasperrec import headers
-from jasperrec.auth import sessions
+from jasperrec import useragents
 from jasperrec.auth.models import UserSession
 from jasperrec.auth.sessions import describe_user_agent
 from jasperrec.extensions import db
@@ -73,7 +73,7 @@ def test_public_pages_answer_a_hostile_user_agent_normally(
 
 def test_the_user_agent_cache_keeps_only_the_first_512_characters() -> None:
     """Distinct 100 KB User-Agents must not each hold 100 KB in the parsing cache."""
-    cache = sessions._describe_head
+    cache = useragents._describe
     describe_user_agent(FIREFOX + " " + "B" * 100_000)
     before = cache.cache_info().hits
 

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import functools
 from collections.abc import Sequence
 
 import sqlalchemy as sa
 from flask import current_app
-from ua_parser import parse as parse_user_agent
 
+from jasperrec import useragents
 from jasperrec.db import utcnow
 from jasperrec.errors import NotFoundError
 from jasperrec.extensions import db
@@ -59,16 +58,8 @@ class OthersSignedOut:
 
 def describe_user_agent(user_agent: str) -> tuple[str, str]:
     """Reduce a User-Agent to browser family and OS, all the session list shows."""
-    # Cut before the cache, so 512 distinct 100 KB headers cannot pin 50 MB in it.
-    return _describe_head(user_agent[:512])
-
-
-@functools.lru_cache(maxsize=512)
-def _describe_head(user_agent: str) -> tuple[str, str]:
-    parsed = parse_user_agent(user_agent)
-    browser = parsed.user_agent.family if parsed.user_agent else "Unknown browser"
-    system = parsed.os.family if parsed.os else "Unknown system"
-    return browser[:60], system[:60]
+    agent = useragents.describe(user_agent)
+    return agent.browser or "Unknown browser", agent.os or "Unknown system"
 
 
 def _idle_limit(user: User) -> dt.timedelta:

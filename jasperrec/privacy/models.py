@@ -11,18 +11,10 @@ from sqlalchemy.orm import mapped_column
 
 from jasperrec.db import Base
 from jasperrec.db import intpk
+from jasperrec.useragents import DeviceClass
 
 # The route recorded for a request that matched no rule (a 404 or a probe).
 NO_ROUTE = "(no route)"
-
-
-class DeviceClass(enum.StrEnum):
-    """What kind of device sent a request, as far as its User-Agent tells."""
-
-    DESKTOP = "desktop"
-    MOBILE = "mobile"
-    TABLET = "tablet"
-    BOT = "bot"
 
 
 class TrafficHit(Base):

@@ -12,8 +12,8 @@ from jasperrec.db import utcnow
 from jasperrec.extensions import db
 from jasperrec.tasks import crontab
 from jasperrec.tasks import periodic_task
+from jasperrec.useragents import DeviceClass
 
-from .models import DeviceClass
 from .models import TrafficCount
 from .models import TrafficDay
 from .models import TrafficDimension

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import atexit
 import datetime as dt
-import functools
 import logging
 import os
 import threading
@@ -23,20 +22,18 @@ from flask import Flask
 from flask import Request
 from flask import Response
 from flask import request
-from ua_parser import parse as parse_user_agent
 
+from jasperrec import useragents
 from jasperrec.extensions import db
 from jasperrec.networks import masked_address
+from jasperrec.useragents import DeviceClass
 
 from . import visitors
 from .models import NO_ROUTE
-from .models import DeviceClass
 from .models import TrafficHit
 from .visitors import VisitorCounter
 
 EXTENSION_KEY = "jasperrec.privacy.traffic"
-# Parsing a long header is slow and nothing useful is past the first few hundred bytes.
-USER_AGENT_MAX_CHARS = 512
 # Document types counted as downloads even when not sent as an attachment.
 DOWNLOAD_TYPES = frozenset(
     {"application/pdf", "application/zip", "application/octet-stream", "text/csv", "text/calendar"}
@@ -59,30 +56,10 @@ Hit = tuple[Any, ...]
 log = logging.getLogger(__name__)
 
 
-@functools.lru_cache(maxsize=1024)
-def _describe_header(header: str) -> tuple[str, str, str, DeviceClass]:
-    """Parse a (shortened) User-Agent once; most requests repeat a few hundred browsers."""
-    parsed = parse_user_agent(header)
-    agent, system, device = parsed.user_agent, parsed.os, parsed.device
-    browser = agent.family if agent else "Other"
-    major = (agent.major or "") if agent else ""
-    os_family = system.family if system else "Other"
-    if device and device.family == "Spider":
-        kind = DeviceClass.BOT
-    elif device and ("Tablet" in (device.brand or "") or device.family in ("iPad", "Kindle")):
-        kind = DeviceClass.TABLET
-    elif os_family in ("iOS", "Android", "Windows Phone", "KaiOS") or "Mobi" in header:
-        kind = (
-            DeviceClass.MOBILE if "Mobi" in header or os_family != "Android" else DeviceClass.TABLET
-        )
-    else:
-        kind = DeviceClass.DESKTOP
-    return browser[:60], major[:20], os_family[:60], kind
-
-
 def describe_user_agent(user_agent: str) -> tuple[str, str, str, DeviceClass]:
     """Reduce a User-Agent to browser family, its major version, OS family and device class."""
-    return _describe_header(user_agent[:USER_AGENT_MAX_CHARS])
+    agent = useragents.describe(user_agent)
+    return agent.browser or "Other", agent.major, agent.os or "Other", agent.device
 
 
 def referrer_domain(referrer: str | None, own_host: str | None) -> str | None:

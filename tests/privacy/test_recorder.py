@@ -16,9 +16,9 @@ from flask_migrate import upgrade
 
 from jasperrec.extensions import db
 from jasperrec.privacy import traffic as traffic_module
-from jasperrec.privacy.models import DeviceClass
 from jasperrec.privacy.models import TrafficHit
 from jasperrec.privacy.traffic import TrafficRecorder
+from jasperrec.useragents import DeviceClass
 
 
 def _hit(n: int = 0) -> tuple[Any, ...]:

@@ -10,7 +10,6 @@ import sqlalchemy as sa
 from flask import Flask
 
 from jasperrec.extensions import db
-from jasperrec.privacy.models import DeviceClass
 from jasperrec.privacy.models import TrafficCount
 from jasperrec.privacy.models import TrafficDay
 from jasperrec.privacy.models import TrafficHit
@@ -21,6 +20,7 @@ from jasperrec.privacy.rollup import summarise_recent_traffic
 from jasperrec.privacy.rollup import summarise_traffic_task
 from jasperrec.privacy.visitors import counter_for
 from jasperrec.tasks import huey
+from jasperrec.useragents import DeviceClass
 
 NOW = dt.datetime(2026, 12, 1, 15, 42, tzinfo=dt.UTC)
 

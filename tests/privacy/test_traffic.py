@@ -11,13 +11,14 @@ from flask import Flask
 from flask import Response
 from flask.testing import FlaskClient
 
+from jasperrec import useragents
 from jasperrec.networks import masked_address
 from jasperrec.privacy import traffic as traffic_module
-from jasperrec.privacy.models import DeviceClass
 from jasperrec.privacy.models import TrafficHit
 from jasperrec.privacy.traffic import describe_user_agent
 from jasperrec.privacy.traffic import is_download
 from jasperrec.privacy.traffic import referrer_domain
+from jasperrec.useragents import DeviceClass
 
 FIREFOX = "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0"
 IPHONE = (
@@ -172,16 +173,16 @@ def test_the_user_agent_is_reduced_to_browser_version_and_device_class(
 
 def test_the_user_agent_is_cut_short_before_it_is_parsed(monkeypatch: pytest.MonkeyPatch) -> None:
     seen: list[int] = []
-    real = traffic_module.parse_user_agent
+    real = useragents.parse
 
     def spy(header: str) -> Any:
         seen.append(len(header))
         return real(header)
 
-    monkeypatch.setattr(traffic_module, "parse_user_agent", spy)
-    traffic_module._describe_header.cache_clear()
+    monkeypatch.setattr(useragents, "parse", spy)
+    useragents._describe.cache_clear()
     describe_user_agent(FIREFOX + "x" * 100_000)
-    assert seen == [traffic_module.USER_AGENT_MAX_CHARS]
+    assert seen == [useragents.MAX_CHARS]
 
 
 def test_the_raw_user_agent_is_not_stored(client: FlaskClient, logged_hits: Hits) -> None:
