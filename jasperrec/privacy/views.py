@@ -49,8 +49,8 @@ def my_information() -> ResponseReturnValue:
     return render_template(
         "privacy/my_information.html",
         kinds=collect(current_user),
-        latest=exports.find_latest_export(current_user),
         form=ConfirmForm(),
+        **_download_context(),
     )
 
 
@@ -74,8 +74,13 @@ def request_download() -> ResponseReturnValue:
         else:
             flash("We are preparing your download and will email you a link.", "success")
         return redirect(url_for("privacy.my_information", _anchor="download-heading"))
+    return render_template("privacy/request_download.html", form=form, **_download_context())
+
+
+def _download_context() -> dict[str, object]:
+    """The resident's latest download and what their page says of it."""
     latest = exports.find_latest_export(current_user)
-    return render_template("privacy/request_download.html", form=form, latest=latest)
+    return {"latest": latest, "state": exports.download_state(latest)}
 
 
 @bp.route("/download/<token>")

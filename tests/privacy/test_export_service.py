@@ -155,12 +155,18 @@ def test_purging_twice_deletes_once(ready: tuple[Any, str]) -> None:
     assert (service.purge_expired(now=when), service.purge_expired(now=when)) == (1, 0)
 
 
-def test_purging_fails_a_build_stuck_past_the_links_life(user: Any) -> None:
+def test_purging_fails_a_build_stuck_past_the_links_life_and_tells_the_resident(
+    user: Any, outbox: list[EmailMessage]
+) -> None:
     stuck = new_export(user, utcnow() - dt.timedelta(hours=25))
     db.session.add(stuck)
-    db.session.flush()
+    db.session.commit()
     assert service.purge_expired() == 1
     assert stuck.status is ExportStatus.FAILED
+    (message,) = outbox
+    assert message["To"] == user.email
+    assert "could not prepare" in message["Subject"]
+    outbox.clear()
     assert service.request_export(user).status is ExportStatus.READY
 
 
@@ -174,7 +180,10 @@ def test_a_build_that_breaks_is_marked_failed_so_the_resident_may_ask_again(
     export = service.request_export(user)
     db.session.refresh(export)
     assert export.status is ExportStatus.FAILED
-    assert outbox == []
+    (message,) = outbox
+    assert message["To"] == user.email
+    assert "could not prepare" in message.get_body(("plain",)).get_content()  # type: ignore[union-attr]
+    assert "/privacy/download/" not in message.as_string()
     assert service.find_export_in_progress(user) is None
 
 
@@ -194,3 +203,29 @@ def test_the_resident_sees_their_past_downloads_in_their_personal_data(
     (row,) = kinds["data_downloads"].rows
     assert row["status"] == "ready"
     assert row["size_bytes"] == ready[0].size_bytes
+
+
+def test_purging_an_expired_link_sends_no_mail(
+    ready: tuple[Any, str], outbox: list[EmailMessage]
+) -> None:
+    outbox.clear()
+    assert service.purge_expired(now=ready[0].expires_at) == 1
+    assert outbox == []
+
+
+@pytest.mark.parametrize(
+    ("hours_later", "state"), [(0, "ready"), (23, "ready"), (24, "expired"), (25, "expired")]
+)
+def test_a_ready_link_reads_as_expired_once_its_time_is_over_even_before_the_purge(
+    ready: tuple[Any, str], hours_later: int, state: str
+) -> None:
+    export = ready[0]
+    when = (export.ready_at or utcnow()) + dt.timedelta(hours=hours_later)
+    assert service.download_state(export, when) == state
+
+
+def test_the_download_state_names_a_request_on_its_way_and_none_for_no_request(
+    user: Any,
+) -> None:
+    assert service.download_state(None) is None
+    assert service.download_state(new_export(user, utcnow())) == "in progress"

@@ -154,3 +154,23 @@ def test_my_information_says_a_download_is_on_its_way(signed_in: FlaskClient, us
 def test_asking_from_my_information_returns_there(signed_in: FlaskClient) -> None:
     response = signed_in.post("/privacy/download")
     assert response.headers["Location"].endswith("/privacy/my-information#download-heading")
+
+
+def test_the_page_says_a_link_past_its_time_stopped_working_before_the_purge_runs(
+    signed_in: FlaskClient, ready: tuple[Any, str]
+) -> None:
+    export, _ = ready
+    export.expires_at = utcnow() - dt.timedelta(minutes=1)
+    db.session.commit()
+    page = signed_in.get("/privacy/download").get_data(as_text=True)
+    assert "stopped working" in page
+    assert "works until" not in page
+    assert "Prepare my download" in page
+
+
+def test_the_page_says_until_when_a_fresh_link_works(
+    signed_in: FlaskClient, ready: tuple[Any, str]
+) -> None:
+    page = signed_in.get("/privacy/my-information").get_data(as_text=True)
+    assert "works until" in page
+    assert "stopped working" not in page

@@ -91,12 +91,30 @@ def build_export(export_id: int) -> None:
 
 
 def fail_export(export_id: int) -> None:
-    """Mark a download that could not be built as failed, so the resident may ask again."""
+    """Mark a download that could not be built as failed, and tell the resident to ask again."""
     export = db.session.get(DataExport, export_id)
     if export is None or not export.is_in_progress:
         return
     change_status(export, ExportStatus.FAILED, actor_id=None, now=utcnow())
     db.session.commit()
+    _tell_failed([export.user])
+
+
+def _tell_failed(users: list[User]) -> None:
+    """Email each resident whose download could not be built, so nobody waits in vain."""
+    for user in users:
+        send_mail(user.email, "privacy/export_failed", user=user)
+
+
+def download_state(export: DataExport | None, now: dt.datetime | None = None) -> str | None:
+    """Name what the resident's page says of their latest download: its link may be over."""
+    if export is None:
+        return None
+    if export.is_in_progress:
+        return "in progress"
+    if export.status is ExportStatus.READY and export.is_expired_at(now or utcnow()):
+        return ExportStatus.EXPIRED.value
+    return export.status.value
 
 
 def get_download_for(user: User, token: str, now: dt.datetime | None = None) -> DataExport:
@@ -132,11 +150,13 @@ def purge_expired(now: dt.datetime | None = None) -> int:
         )
     )
     changed = list(db.session.scalars(query.with_for_update(skip_locked=True)))
+    stuck = [export.user for export in changed if export.is_in_progress]
     for export in changed:
         to = ExportStatus.EXPIRED if export.status is ExportStatus.READY else ExportStatus.FAILED
         change_status(export, to, actor_id=None, now=now)
         export.archive = None
     db.session.commit()
+    _tell_failed(stuck)
     return len(changed)
 
 
