@@ -113,6 +113,14 @@ DEFAULTS: dict[str, Any] = {
     "HELPDESK_CLOSURE_DATES": [],
     "HELPDESK_REQUEST_LIMIT": "10 per hour",
     "HELPDESK_MESSAGE_LIMIT": "30 per hour",
+    # Photos sent with a request (web or email): where they are kept (relative paths are
+    # under the instance folder), how many per request, how large each file, and how many
+    # pixels each may decode to (a 48-megapixel phone photo fits; a decompression bomb
+    # does not). Larger, more, or other files are refused with a message saying why.
+    "HELPDESK_ATTACHMENTS_PATH": "attachments",
+    "HELPDESK_ATTACHMENT_MAX_COUNT": 5,
+    "HELPDESK_ATTACHMENT_MAX_BYTES": 10 * 1024 * 1024,
+    "HELPDESK_ATTACHMENT_MAX_PIXELS": 60_000_000,
     # Store. Prices are in integer cents of this currency; GST is the federal 5 %.
     "STORE_CURRENCY": "CAD",
     "STORE_GST_RATE_PERCENT": 5,

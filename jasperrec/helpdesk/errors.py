@@ -11,3 +11,7 @@ class UnknownTopicError(JasperrecError):
 
 class RequestClosedError(JasperrecError):
     """The request is closed, so nothing more can be added to it."""
+
+
+class ImageRefusedError(JasperrecError):
+    """A photo sent with a request is not one we accept; nothing of it is kept."""

@@ -5,6 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from flask_wtf import FlaskForm
+from werkzeug.datastructures import FileStorage
+from wtforms import BooleanField
+from wtforms import MultipleFileField
 from wtforms import SelectField
 from wtforms import StringField
 from wtforms import TextAreaField
@@ -39,6 +42,11 @@ class NewRequestForm(FlaskForm):
         ],
     )
 
+    photos = MultipleFileField(
+        "Photos (optional)", render_kw={"accept": "image/jpeg,image/png,image/webp,image/heic"}
+    )
+    share_location = BooleanField("You may keep where my photos were taken")
+
     def __init__(self, *args: Any, topics: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.topic.choices = [("", "Choose a topic"), *topics]
@@ -54,3 +62,16 @@ class MessageForm(FlaskForm):
             Length(max=MESSAGE_MAX, message=f"Keep the message to {MESSAGE_MAX} characters."),
         ],
     )
+
+
+def read_uploads(files: list[FileStorage] | None, max_bytes: int) -> list[tuple[str, bytes]]:
+    """Return the chosen files as (name, content), reading at most one byte past the limit.
+
+    The extra byte is enough for the service to tell that a file is too large. An empty
+    file input sends one nameless part, which is no photo.
+    """
+    return [
+        (upload.filename or "", upload.stream.read(max_bytes + 1))
+        for upload in files or []
+        if isinstance(upload, FileStorage) and upload.filename
+    ]

@@ -67,6 +67,9 @@ class ServiceRequest(db.Model):  # type: ignore[name-defined,misc]
         cascade="all, delete-orphan",
         order_by="(ServiceRequestMessage.created_at, ServiceRequestMessage.id)",
     )
+    attachments: Mapped[list[Attachment]] = relationship(
+        back_populates="request", cascade="all, delete-orphan", order_by="Attachment.id"
+    )
 
     @property
     def is_open(self) -> bool:
@@ -100,3 +103,32 @@ class ServiceRequestMessage(db.Model):  # type: ignore[name-defined,misc]
 
     request: Mapped[ServiceRequest] = relationship(back_populates="messages")
     author: Mapped[User] = relationship()
+
+
+class Attachment(db.Model):  # type: ignore[name-defined,misc]
+    """A photo sent with a request, re-encoded by us and kept under the instance folder."""
+
+    __tablename__ = "service_request_attachments"
+
+    id: Mapped[intpk]
+    request_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("service_requests.id", ondelete="CASCADE"), index=True
+    )
+    # The message it came with (an emailed reply), or None when it came with the request.
+    message_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("service_request_messages.id", ondelete="CASCADE"), index=True
+    )
+    # Random, and the only name the photo's URL uses, so no one can guess another's.
+    token: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    # The file under HELPDESK_ATTACHMENTS_PATH; random too, never the sender's name.
+    stored_name: Mapped[str] = mapped_column(sa.String(80), unique=True)
+    filename: Mapped[str] = mapped_column(sa.String(130))
+    content_type: Mapped[str] = mapped_column(sa.String(40))
+    size_bytes: Mapped[int]
+    width: Mapped[int]
+    height: Mapped[int]
+    # True only when the resident let us keep where the photo was taken.
+    has_location: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    created_at: Mapped[created_at]
+
+    request: Mapped[ServiceRequest] = relationship(back_populates="attachments")

@@ -11,6 +11,7 @@ from jasperrec.personal_data import Kind
 from jasperrec.personal_data import Row
 from jasperrec.personal_data import iso
 
+from .models import Attachment
 from .models import ServiceRequest
 from .models import ServiceRequestMessage
 
@@ -25,7 +26,9 @@ class HelpdeskData:
     """The helpdesk's provider in the personal-data registry."""
 
     name = "helpdesk"
-    tables = frozenset({"service_requests", "service_request_messages"})
+    tables = frozenset(
+        {"service_requests", "service_request_messages", "service_request_attachments"}
+    )
 
     def export(self, user: User) -> list[Kind]:
         """Return the person's requests, and every message of each as a second kind."""
@@ -33,6 +36,7 @@ class HelpdeskData:
             sa.select(ServiceRequest)
             .options(
                 selectinload(ServiceRequest.department),
+                selectinload(ServiceRequest.attachments),
                 selectinload(ServiceRequest.assignee).selectinload(User.departments),
                 selectinload(ServiceRequest.messages)
                 .selectinload(ServiceRequestMessage.author)
@@ -43,6 +47,7 @@ class HelpdeskData:
         )
         requests = db.session.scalars(query).all()
         messages = tuple(_message_row(m) for r in requests for m in r.messages)
+        photos = tuple(_photo_row(r, a) for r in requests for a in r.attachments)
         return [
             Kind(
                 key="helpdesk_requests",
@@ -59,6 +64,14 @@ class HelpdeskData:
                 retention=RETENTION,
                 authority=AUTHORITY,
                 rows=messages,
+            ),
+            Kind(
+                key="helpdesk_photos",
+                title="Photos sent with your helpdesk requests",
+                purpose="To see the problem you reported, as you showed it to us.",
+                retention=RETENTION,
+                authority=AUTHORITY,
+                rows=photos,
             ),
         ]
 
@@ -85,4 +98,17 @@ def _message_row(message: ServiceRequestMessage) -> Row:
         "from": message.author.staff_label if message.is_from_staff else "You",
         "sent_at": iso(message.created_at),
         "message": message.body,
+    }
+
+
+def _photo_row(request: ServiceRequest, photo: Attachment) -> Row:
+    return {
+        "request_reference": f"#{request.id}",
+        "file_name": photo.filename,
+        "content_type": photo.content_type,
+        "size_bytes": photo.size_bytes,
+        "width": photo.width,
+        "height": photo.height,
+        "location_kept": photo.has_location,
+        "received_at": iso(photo.created_at),
     }

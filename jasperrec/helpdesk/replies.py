@@ -10,6 +10,8 @@ from jasperrec.staff import audit
 from jasperrec.staff.models import AccessKind
 from jasperrec.staff.models import AccessPurpose
 
+from .attachments import get_attachment
+from .models import Attachment
 from .models import RequestStatus
 from .models import ServiceRequest
 from .models import ServiceRequestMessage
@@ -60,3 +62,23 @@ def reply_to_request(staff: User, request_id: int, body: str) -> ServiceRequestM
         service_request.customer.email, "helpdesk/staff_replied", service_request=service_request
     )
     return message
+
+
+def open_attachment_for_staff(staff: User, token: str) -> Attachment:
+    """Return a photo from a request in the staff member's scope, and audit the read.
+
+    :raises NotFoundError: also for a photo outside their scope.
+    """
+    found = get_attachment(token)
+    service_request = get_request_in_scope(staff, found.request_id)
+    audit.record_access(
+        staff,
+        service_request.customer,
+        AccessKind.REQUEST,
+        AccessPurpose.SERVICE_REQUEST,
+        record_type="request photo",
+        record_id=found.id,
+        request_id=service_request.id,
+    )
+    db.session.commit()
+    return found

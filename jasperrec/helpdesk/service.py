@@ -17,6 +17,7 @@ from jasperrec.errors import NotFoundError
 from jasperrec.extensions import db
 from jasperrec.mail import send_mail
 
+from . import attachments
 from . import standards
 from .errors import RequestClosedError
 from .errors import UnknownTopicError
@@ -47,11 +48,21 @@ def _department_for(topic: str) -> Department:
     return ensure_department(topics[topic]["department"])
 
 
-def open_request(customer: User, details: RequestDetails) -> ServiceRequest:
+def open_request(
+    customer: User,
+    details: RequestDetails,
+    photos: Sequence[tuple[str, bytes]] = (),
+    *,
+    share_location: bool = False,
+) -> ServiceRequest:
     """File a resident's web request with the topic's department and confirm it by email.
 
+    Photos are (file name, content) pairs; all are checked before anything is saved.
+
     :raises UnknownTopicError:
+    :raises ImageRefusedError:
     """
+    images = attachments.check_images(photos, keep_location=share_location)
     received = utcnow()
     service_request = ServiceRequest(
         customer_id=customer.id,
@@ -64,8 +75,10 @@ def open_request(customer: User, details: RequestDetails) -> ServiceRequest:
         created_at=received,
         due_at=standards.due_at(received, Channel.WEB),
     )
-    db.session.add(service_request)
-    db.session.commit()
+    with attachments.kept_only_if_committed() as written:
+        db.session.add(service_request)
+        attachments.attach_images(service_request, images, written)
+        db.session.commit()
     send_mail(customer.email, "helpdesk/request_received", service_request=service_request)
     return service_request
 

@@ -7,6 +7,7 @@ from flask import current_app
 from flask import flash
 from flask import redirect
 from flask import render_template
+from flask import request
 from flask import url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
@@ -16,16 +17,30 @@ from jasperrec.extensions import client_key
 from jasperrec.extensions import limiter
 from jasperrec.pages.views import local_time
 
+from . import attachments
 from . import service
+from .errors import ImageRefusedError
 from .errors import RequestClosedError
 from .forms import MessageForm
 from .forms import NewRequestForm
+from .forms import read_uploads
 
 bp = Blueprint("helpdesk", __name__, url_prefix="/helpdesk")
 
 
 def _limit(name: str) -> str:
     return str(current_app.config[name])
+
+
+@bp.url_value_preprocessor
+def _room_for_photos(endpoint: str | None, values: dict[str, object] | None) -> None:
+    """Let the request form's body hold its photos; every other form keeps the small limit.
+
+    This runs before any before_request hook, so before CSRF protection reads the form.
+    """
+    if endpoint == "helpdesk.new_request":
+        limits = attachments.limits()
+        request.max_content_length = limits.max_count * limits.max_bytes + 1024 * 1024
 
 
 def _resident_key() -> str:
@@ -53,14 +68,27 @@ def new_request() -> ResponseReturnValue:
     form = NewRequestForm(topics=service.topic_choices())
     if form.validate_on_submit():
         details = service.RequestDetails(form.topic.data, form.subject.data, form.description.data)
-        opened = service.open_request(current_user, details)
+        photos = read_uploads(form.photos.data, attachments.limits().max_bytes)
+        try:
+            opened = service.open_request(
+                current_user, details, photos, share_location=form.share_location.data
+            )
+        except ImageRefusedError as exc:
+            form.photos.errors.append(str(exc))
+            return _new_request_page(form), 400
         flash(
             f"Thank you. Your request is Request #{opened.id}; {opened.department.name} will "
             f"answer by {local_time(opened.due_at)}.",
             "success",
         )
         return redirect(url_for("helpdesk.service_request", request_id=opened.id))
-    return render_template("helpdesk/new_request.html", form=form)
+    return _new_request_page(form)
+
+
+def _new_request_page(form: NewRequestForm) -> str:
+    return render_template(
+        "helpdesk/new_request.html", form=form, photo_limits=attachments.limits()
+    )
 
 
 @bp.route("/requests/<int:request_id>")
@@ -90,3 +118,9 @@ def add_message(request_id: int) -> ResponseReturnValue:
     else:
         flash("Your message is added to your request.", "success")
     return redirect(url_for("helpdesk.service_request", request_id=request_id))
+
+
+@bp.route("/photos/<string(maxlength=64):token>")
+@login_required
+def photo(token: str) -> ResponseReturnValue:
+    return attachments.photo_response(attachments.get_attachment_for(current_user, token))

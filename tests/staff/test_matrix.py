@@ -9,8 +9,10 @@ from flask import Flask
 
 from jasperrec.auth.models import Role
 from jasperrec.auth.permissions import Permission
+from jasperrec.helpdesk import attachments
 from jasperrec.staff.models import BreakGlassReason
 from tests import factories
+from tests.helpdesk.photos import photo
 
 AGENT = Role.HELPDESK_AGENT.value
 LEAD = Role.DEPARTMENT_LEAD.value
@@ -50,6 +52,7 @@ MATRIX: dict[str, tuple[str, str, dict[str, str] | None, dict[str, int]]] = {
     ),
     # Only the agent's department holds the request; the lead may reply but not to this one.
     "staff.service_request": ("GET", "/staff/requests/{request}", None, {AGENT: 200, LEAD: 404}),
+    "staff.photo": ("GET", "/staff/photos/{photo}", None, {AGENT: 200, LEAD: 404}),
     "staff.reply": (
         "POST",
         "/staff/requests/{request}/reply",
@@ -127,7 +130,10 @@ def world(department: Any, other_department: Any) -> dict[str, Any]:
     request = factories.ServiceRequestFactory(customer=resident, department=department)
     colleague = factories.StaffFactory(roles=[Role.HELPDESK_AGENT], departments=[department])
     grant = factories.BreakGlassGrantFactory(staff=colleague, resident=resident)
+    prepared = attachments.check_images([("a.png", photo("PNG"))], keep_location=False)
+    (attachment,) = attachments.attach_images(request, prepared, [])
     return {
+        "photo": attachment,
         "resident": resident,
         "request": request,
         "colleague": colleague,
@@ -170,6 +176,7 @@ def test_authorisation_matrix(
         colleague=world["colleague"].id,
         grant=world["grant"].id,
         request=world["request"].id,
+        photo=world["photo"].token,
     )
 
     response = client.open(url, method=method, data=data)

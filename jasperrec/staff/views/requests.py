@@ -11,6 +11,7 @@ from flask_login import current_user
 
 from jasperrec.auth.permissions import Permission
 from jasperrec.auth.permissions import permission_required
+from jasperrec.helpdesk import attachments
 from jasperrec.helpdesk import replies
 
 from ..forms import ReplyForm
@@ -34,3 +35,10 @@ def reply(request_id: int) -> ResponseReturnValue:
     replies.reply_to_request(current_user, request_id, form.body.data)
     flash("Your reply is saved, and the resident is emailed that there is one.", "success")
     return redirect(url_for("staff.service_request", request_id=request_id))
+
+
+@bp.route("/photos/<string(maxlength=64):token>")
+@permission_required(Permission.HELPDESK_REQUESTS_REPLY)
+def photo(token: str) -> ResponseReturnValue:
+    found = replies.open_attachment_for_staff(current_user, token)
+    return attachments.photo_response(found)
