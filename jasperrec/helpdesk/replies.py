@@ -19,13 +19,13 @@ from .service import get_request_in_scope
 
 
 def open_request_for_staff(staff: User, request_id: int) -> ServiceRequest:
-    """Show staff a request in their scope, with its conversation, and audit the read.
+    """Show staff a request in their scope, open or closed, and audit the read.
 
     The audit entry is written in the same transaction as the read.
 
     :raises NotFoundError:
     """
-    service_request = get_request_in_scope(staff, request_id)
+    service_request = get_request_in_scope(staff, request_id, include_closed=True)
     audit.record_access(
         staff,
         service_request.customer,

@@ -7,7 +7,6 @@ from collections.abc import Sequence
 
 import sqlalchemy as sa
 from flask import current_app
-from sqlalchemy.orm import selectinload
 
 from jasperrec.auth.models import Department
 from jasperrec.auth.models import User
@@ -105,7 +104,7 @@ def get_request_for(customer: User, request_id: int) -> ServiceRequest:
     return service_request
 
 
-def _in_scope_of(staff: User) -> sa.ColumnElement[bool]:
+def in_scope_of(staff: User) -> sa.ColumnElement[bool]:
     """Requests in one of the staff member's departments' queues or assigned to them."""
     department_ids = [d.id for d in staff.departments]
     return sa.or_(
@@ -136,31 +135,22 @@ def add_follow_up(customer: User, request_id: int, body: str) -> ServiceRequestM
     return message
 
 
-def get_request_in_scope(staff: User, request_id: int) -> ServiceRequest:
-    """Return an open request in the staff member's queues or assigned to them.
+def get_request_in_scope(
+    staff: User, request_id: int, *, include_closed: bool = False
+) -> ServiceRequest:
+    """Return a request in the staff member's queues or assigned to them.
+
+    Closed requests count only with include_closed: staff read them, but act on open ones.
 
     :raises NotFoundError: also for requests outside their scope, so none can be probed for.
     """
-    query = sa.select(ServiceRequest).where(
-        ServiceRequest.id == request_id,
-        ServiceRequest.status != RequestStatus.CLOSED,
-        _in_scope_of(staff),
-    )
+    query = sa.select(ServiceRequest).where(ServiceRequest.id == request_id, in_scope_of(staff))
+    if not include_closed:
+        query = query.where(ServiceRequest.status != RequestStatus.CLOSED)
     found = db.session.scalars(query).first()
     if found is None:
         raise NotFoundError()
     return found
-
-
-def list_queue_for(staff: User) -> Sequence[ServiceRequest]:
-    """Return the open requests the staff member's queues hold, oldest first."""
-    query = (
-        sa.select(ServiceRequest)
-        .options(selectinload(ServiceRequest.customer), selectinload(ServiceRequest.department))
-        .where(_in_scope_of(staff), ServiceRequest.status != RequestStatus.CLOSED)
-        .order_by(ServiceRequest.created_at, ServiceRequest.id)
-    )
-    return db.session.scalars(query).all()
 
 
 def find_justifying_request(
@@ -173,7 +163,7 @@ def find_justifying_request(
     query = sa.select(ServiceRequest).where(
         ServiceRequest.customer_id == customer_id,
         ServiceRequest.status != RequestStatus.CLOSED,
-        _in_scope_of(staff),
+        in_scope_of(staff),
     )
     if request_id is not None:
         query = query.where(ServiceRequest.id == request_id)

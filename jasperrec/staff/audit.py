@@ -104,18 +104,31 @@ def record_search(staff: User, text: str, resident_ids: Sequence[int]) -> AuditE
     )
 
 
-def record_queue_list(staff: User, request_ids: Sequence[int], resident_ids: Sequence[int]) -> None:
-    """Add a view of the staff member's queues, if it showed any resident's name."""
+def record_queue_list(
+    staff: User,
+    request_ids: Sequence[int],
+    resident_ids: Sequence[int],
+    *,
+    page: str = "",
+    text: str = "",
+) -> None:
+    """Add a view of the staff member's queues, if it showed any resident's name.
+
+    The search text is kept, as a people search's is, so a hunt through the requests'
+    descriptions shows in review.
+    """
     if not resident_ids:
         return
+    where = f", {page}" if page else ""
+    searched = f', searched for "{text[: SEARCH_DETAIL_MAX // 2]}"' if text else ""
     record_listing(
         staff,
         AccessKind.QUEUE_LIST,
         AccessPurpose.SERVICE_REQUEST,
         resident_ids,
         record_type="queues",
-        detail=f"open requests in the staff member's queues: {len(request_ids)} requests "
-        f"from {len(set(resident_ids))} residents shown",
+        detail=f"requests in the staff member's queues{where}{searched}: "
+        f"{len(request_ids)} requests from {len(set(resident_ids))} residents shown",
     )
 
 

@@ -22,9 +22,13 @@ from jasperrec.auth.forms import strip
 from jasperrec.auth.permissions import STAFF_ROLES
 from jasperrec.converters import DB_INT_MAX
 from jasperrec.helpdesk.models import MESSAGE_MAX
+from jasperrec.helpdesk.models import Channel
+from jasperrec.helpdesk.models import RequestStatus
 
 from .models import BREAK_GLASS_LABELS
 from .models import AccessKind
+from .queues import SORT_LABELS
+from .queues import QueueSort
 
 
 class CheckboxListField(SelectMultipleField):
@@ -127,4 +131,46 @@ class ReplyForm(FlaskForm):
             DataRequired("Write a reply first."),
             Length(max=MESSAGE_MAX, message=f"Keep the reply to {MESSAGE_MAX} characters."),
         ],
+    )
+
+
+class QueueFilterForm(FlaskForm):
+    """Narrow, search and sort the queues; department and assignee choices are set by the view.
+
+    Every value is read from the query string, so a filtered queue can be bookmarked and
+    works without JavaScript.
+    """
+
+    class Meta:
+        csrf = False
+
+    q = StringField(
+        "Search number, subject or description",
+        filters=[strip],
+        validators=[Optional(), Length(max=100, message="Search for at most 100 characters.")],
+    )
+    department = SelectField("Department", choices=[], validators=[Optional()])
+    status = SelectField(
+        "Status",
+        choices=[SelectChoice("", "Open (not closed)")]
+        + [SelectChoice(s.value, s.value.capitalize()) for s in RequestStatus]
+        + [SelectChoice("all", "Any, closed included")],
+        validators=[Optional()],
+    )
+    assignee = SelectField("Assigned to", choices=[], validators=[Optional()])
+    channel = SelectField(
+        "Channel",
+        choices=[SelectChoice("", "Any channel")]
+        + [SelectChoice(c.value, c.value.capitalize()) for c in Channel],
+        validators=[Optional()],
+    )
+    sort = SelectField(
+        "Sort",
+        choices=[SelectChoice(s.value, label) for s, label in SORT_LABELS.items()],
+        default=QueueSort.DUE.value,
+        validators=[Optional()],
+    )
+    page = IntegerField(
+        "Page",
+        validators=[Optional(), NumberRange(1, DB_INT_MAX, "Choose a page from 1.")],
     )

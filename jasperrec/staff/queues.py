@@ -1,23 +1,69 @@
-"""The helpdesk queues as the console lists them, each view audited with the names shown."""
+"""The helpdesk queues as the console lists them: filtered, searched, sorted, a page at a time,
+each page view audited with the names it showed."""
 
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import enum
+import math
+import re
+from typing import Any
 
+import sqlalchemy as sa
+from sqlalchemy.orm import joinedload
+
+from jasperrec.auth.models import Department
 from jasperrec.auth.models import User
+from jasperrec.auth.models import department_members
 from jasperrec.extensions import db
 from jasperrec.helpdesk.models import Channel
 from jasperrec.helpdesk.models import RequestStatus
 from jasperrec.helpdesk.models import ServiceRequest
-from jasperrec.helpdesk.service import list_queue_for
+from jasperrec.helpdesk.service import in_scope_of
 
 from . import audit
+
+PAGE_SIZE = 50
+# As much of a search as the form takes and the audit trail keeps.
+SEARCH_MAX = 100
+OPEN_STATUSES = frozenset(s for s in RequestStatus if s is not RequestStatus.CLOSED)
+# "#12", "12": a request number typed into the search box.
+_NUMBER = re.compile(r"#?(\d{1,9})")
+
+
+class QueueSort(enum.StrEnum):
+    """The orders the queue can be read in."""
+
+    DUE = "due"
+    OLDEST = "oldest"
+    NEWEST = "newest"
+
+
+SORT_LABELS = {
+    QueueSort.DUE: "Answer due soonest",
+    QueueSort.OLDEST: "Oldest first",
+    QueueSort.NEWEST: "Newest first",
+}
+
+
+@dataclasses.dataclass(frozen=True)
+class QueueFilter:
+    """What the staff member narrowed the queue to; the defaults are every open request."""
+
+    department_id: int | None = None
+    statuses: frozenset[RequestStatus] = OPEN_STATUSES
+    assignee_id: int | None = None
+    unassigned: bool = False
+    channel: Channel | None = None
+    text: str = ""
+    sort: QueueSort = QueueSort.DUE
+    page: int = 1
 
 
 @dataclasses.dataclass(frozen=True)
 class QueueRow:
-    """One open request as the queues page lists it, read before the audit entry commits."""
+    """One request as the queues page lists it, read before the audit entry commits."""
 
     id: int
     subject: str
@@ -30,10 +76,11 @@ class QueueRow:
     is_overdue: bool
     status: RequestStatus
     assignee_id: int | None
+    assignee_name: str | None
 
     @classmethod
     def of(cls, r: ServiceRequest) -> QueueRow:
-        """Copy what the page shows from a request with its customer and department loaded."""
+        """Copy what the page shows from a request with its people and department loaded."""
         return cls(
             r.id,
             r.subject,
@@ -46,16 +93,118 @@ class QueueRow:
             r.is_overdue,
             r.status,
             r.assignee_id,
+            r.assignee.full_name if r.assignee else None,
         )
 
 
-def list_queue(staff: User) -> list[QueueRow]:
-    """Return the open requests in the staff member's queues, auditing the names shown.
+@dataclasses.dataclass(frozen=True)
+class QueuePage:
+    """One page of the filtered queue, and where it sits among the others."""
 
-    The rows are copied before the commit, so the page shows exactly what was audited and
-    reads nothing more from the database, however long the queue.
+    rows: list[QueueRow]
+    total: int
+    page: int
+    pages: int
+
+
+def _search_text(text: str) -> str:
+    """Collapse whitespace and drop control characters, as the people search does."""
+    printable = "".join(ch if ch.isprintable() else " " for ch in text)
+    return " ".join(printable.split())[:SEARCH_MAX]
+
+
+def _matches(text: str) -> sa.ColumnElement[bool]:
+    """Requests whose number, subject or description holds the text; % and _ match themselves."""
+    found = sa.or_(
+        ServiceRequest.subject.icontains(text, autoescape=True),
+        ServiceRequest.description.icontains(text, autoescape=True),
+    )
+    number = _NUMBER.fullmatch(text)
+    return sa.or_(found, ServiceRequest.id == int(number[1])) if number else found
+
+
+def _conditions(staff: User, filters: QueueFilter) -> list[sa.ColumnElement[bool]]:
+    where = [in_scope_of(staff), ServiceRequest.status.in_(sorted(filters.statuses))]
+    if filters.department_id is not None:
+        where.append(ServiceRequest.department_id == filters.department_id)
+    if filters.unassigned:
+        where.append(ServiceRequest.assignee_id.is_(None))
+    elif filters.assignee_id is not None:
+        where.append(ServiceRequest.assignee_id == filters.assignee_id)
+    if filters.channel is not None:
+        where.append(ServiceRequest.channel == filters.channel)
+    text = _search_text(filters.text)
+    if text:
+        where.append(_matches(text))
+    return where
+
+
+def _order(sort: QueueSort) -> list[Any]:
+    if sort is QueueSort.NEWEST:
+        return [ServiceRequest.created_at.desc(), ServiceRequest.id.desc()]
+    if sort is QueueSort.OLDEST:
+        return [ServiceRequest.created_at, ServiceRequest.id]
+    # Requests without an answer-by time (none today) go last on both engines.
+    return [ServiceRequest.due_at.is_(None), ServiceRequest.due_at, ServiceRequest.id]
+
+
+def count_queue(staff: User, filters: QueueFilter | None = None) -> int:
+    """Count the requests the filtered queue holds, without reading any of them."""
+    where = _conditions(staff, filters or QueueFilter())
+    query = sa.select(sa.func.count()).select_from(ServiceRequest).where(*where)
+    return db.session.scalar(query) or 0
+
+
+def list_queue(staff: User, filters: QueueFilter) -> QueuePage:
+    """Return one page of the staff member's filtered queues, auditing the names shown.
+
+    A page past the last shows the last. The rows are copied before the commit, so the
+    page shows exactly what was audited and reads nothing more from the database.
     """
-    rows = [QueueRow.of(r) for r in list_queue_for(staff)]
-    audit.record_queue_list(staff, [r.id for r in rows], [r.customer_id for r in rows])
+    total = count_queue(staff, filters)
+    pages = max(1, math.ceil(total / PAGE_SIZE))
+    page = min(max(filters.page, 1), pages)
+    query = (
+        sa.select(ServiceRequest)
+        .options(
+            joinedload(ServiceRequest.customer),
+            joinedload(ServiceRequest.department),
+            joinedload(ServiceRequest.assignee),
+        )
+        .where(*_conditions(staff, filters))
+        .order_by(*_order(filters.sort))
+        .limit(PAGE_SIZE)
+        .offset((page - 1) * PAGE_SIZE)
+    )
+    rows = [QueueRow.of(r) for r in db.session.scalars(query)]
+    audit.record_queue_list(
+        staff,
+        [r.id for r in rows],
+        [r.customer_id for r in rows],
+        page=f"page {page} of {pages}",
+        text=_search_text(filters.text),
+    )
     db.session.commit()
-    return rows
+    return QueuePage(rows=rows, total=total, page=page, pages=pages)
+
+
+def list_colleagues(staff: User) -> list[User]:
+    """Return the active staff of the staff member's departments, themselves included."""
+    department_ids = [d.id for d in staff.departments]
+    query = (
+        sa.select(User)
+        .join(department_members, department_members.c.user_id == User.id)
+        .where(
+            department_members.c.department_id.in_(department_ids),
+            User.is_staff.is_(True),
+            User.is_active.is_(True),
+        )
+        .distinct()
+        .order_by(User.first_name, User.last_name, User.id)
+    )
+    return list(db.session.scalars(query))
+
+
+def list_departments_of(staff: User) -> list[Department]:
+    """Return the departments whose queues the staff member works, by name."""
+    return list(staff.departments)

@@ -28,8 +28,8 @@ def test_queue_shows_due_dates_and_flags_overdue_requests(
 
     local_time = app.jinja_env.filters["local_time"]
     assert "Answer due by" in page
-    assert local_time(late.due_at) in page
-    assert local_time(on_time.due_at) in page
+    assert local_time(late.due_at, "%Y-%m-%d %H:%M") in page
+    assert local_time(on_time.due_at, "%Y-%m-%d %H:%M") in page
     assert page.count("Overdue") == 1
     assert page.index("Late") < page.index("Overdue") < page.index("On time")
 

@@ -40,7 +40,6 @@ def test_only_the_privacy_officer_holds_privacy_permissions() -> None:
 
 def test_finance_cannot_open_profiles_and_so_never_sees_medical_notes() -> None:
     assert Permission.AUTH_PEOPLE_VIEW not in ROLE_PERMISSIONS[Role.FINANCE]
-    assert Permission.STORE_PAYMENTS_VIEW in ROLE_PERMISSIONS[Role.FINANCE]
 
 
 def test_a_staff_member_with_several_roles_holds_the_union() -> None:

@@ -31,6 +31,7 @@ from . import bp
 from .guards import limit_from
 from .guards import locked_out
 from .guards import person_key
+from .signin import landing_for
 from .signin import safe_next
 
 SETUP_SECRET_KEY = "mfa_setup_secret"  # noqa: S105 (a session key name, not a secret)
@@ -55,7 +56,7 @@ def second_factor() -> ResponseReturnValue:
         except WrongCodeError as exc:
             return _wrong_code(user, form, exc)
         result = sessions.sign_in(user, remember=remember, user_agent=request.user_agent.string)
-        return cookies.start_session(redirect(safe_next()), result)
+        return cookies.start_session(redirect(safe_next(landing_for(user))), result)
     return render_template("auth/second_factor.html", form=form)
 
 

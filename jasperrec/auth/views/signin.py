@@ -73,6 +73,11 @@ def safe_next(default: str = "auth.account") -> str:
     return target if _is_local_path(target) else url_for(default)
 
 
+def landing_for(user: User) -> str:
+    """Name the page someone lands on after signing in: staff work in the console."""
+    return "staff.home" if user.is_staff else "auth.account"
+
+
 def _is_local_path(target: str) -> bool:
     try:
         parts = urlsplit(target)
@@ -171,7 +176,7 @@ def _continue_sign_in(user: User, remember: bool) -> ResponseReturnValue:
         cookies.await_second_factor(user, remember)
         return redirect(url_for("auth.second_factor", next=request.args.get("next")))
     result = sessions.sign_in(user, remember=remember, user_agent=request.user_agent.string)
-    return cookies.start_session(redirect(safe_next()), result)
+    return cookies.start_session(redirect(safe_next(landing_for(user))), result)
 
 
 @bp.route("/logout", methods=["POST"])

@@ -3,25 +3,34 @@
 from __future__ import annotations
 
 from flask import render_template
+from flask import request
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
+from wtforms import SelectChoice
 
 from jasperrec.auth.permissions import Permission
 from jasperrec.auth.permissions import has_permission
 from jasperrec.auth.permissions import permission_required
-from jasperrec.helpdesk.service import list_queue_for
+from jasperrec.helpdesk.models import Channel
+from jasperrec.helpdesk.models import RequestStatus
 
+from .. import queues
 from .. import service
-from ..queues import list_queue
+from ..forms import QueueFilterForm
 from . import bp
 
 
 @bp.route("/")
 @permission_required(Permission.STAFF_CONSOLE_VIEW)
 def home() -> ResponseReturnValue:
-    queue = (
-        list_queue_for(current_user)
+    open_requests = (
+        queues.count_queue(current_user)
         if has_permission(current_user, Permission.HELPDESK_REQUESTS_VIEW)
+        else None
+    )
+    mine = (
+        queues.count_queue(current_user, queues.QueueFilter(assignee_id=current_user.id))
+        if open_requests is not None
         else None
     )
     reviews = (
@@ -29,10 +38,60 @@ def home() -> ResponseReturnValue:
         if has_permission(current_user, Permission.STAFF_BREAK_GLASS_REVIEW)
         else None
     )
-    return render_template("staff/home.html", queue=queue, reviews=reviews)
+    return render_template(
+        "staff/home.html", open_requests=open_requests, mine=mine, reviews=reviews
+    )
 
 
-@bp.route("/queues")
+def _queue_form() -> QueueFilterForm:
+    form = QueueFilterForm(request.args)
+    form.department.choices = [SelectChoice("", "All my departments")] + [
+        SelectChoice(str(d.id), d.name) for d in queues.list_departments_of(current_user)
+    ]
+    form.assignee.choices = [
+        SelectChoice("", "Anyone"),
+        SelectChoice("me", "Me"),
+        SelectChoice("none", "Nobody yet"),
+    ] + [
+        SelectChoice(str(u.id), u.full_name)
+        for u in queues.list_colleagues(current_user)
+        if u.id != current_user.id
+    ]
+    return form
+
+
+def _statuses(value: str) -> frozenset[RequestStatus]:
+    if value == "all":
+        return frozenset(RequestStatus)
+    return frozenset({RequestStatus(value)}) if value else queues.OPEN_STATUSES
+
+
+def _assignee_id(value: str) -> int | None:
+    if value == "me":
+        return int(current_user.id)
+    return int(value) if value.isdigit() else None
+
+
+def _queue_filter(form: QueueFilterForm) -> queues.QueueFilter:
+    """Read a valid form into a filter; an unreadable one shows the whole open queue."""
+    if not form.validate():
+        return queues.QueueFilter()
+    assignee = form.assignee.data or ""
+    return queues.QueueFilter(
+        department_id=int(form.department.data) if form.department.data else None,
+        statuses=_statuses(form.status.data or ""),
+        assignee_id=_assignee_id(assignee),
+        unassigned=assignee == "none",
+        channel=Channel(form.channel.data) if form.channel.data else None,
+        text=form.q.data or "",
+        sort=queues.QueueSort(form.sort.data or queues.QueueSort.DUE),
+        page=form.page.data or 1,
+    )
+
+
+@bp.route("/queues", endpoint="queues")
 @permission_required(Permission.HELPDESK_REQUESTS_VIEW)
-def queues() -> ResponseReturnValue:
-    return render_template("staff/queues.html", requests=list_queue(current_user))
+def queues_page() -> ResponseReturnValue:
+    form = _queue_form()
+    found = queues.list_queue(current_user, _queue_filter(form))
+    return render_template("staff/queues.html", form=form, found=found, args=request.args)
