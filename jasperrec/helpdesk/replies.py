@@ -18,24 +18,28 @@ from .models import ServiceRequestMessage
 from .service import get_request_in_scope
 
 
-def open_request_for_staff(staff: User, request_id: int) -> ServiceRequest:
+def open_request_for_staff(
+    staff: User, request_id: int, *, record_view: bool = True
+) -> ServiceRequest:
     """Show staff a request in their scope, open or closed, and audit the read.
 
-    The audit entry is written in the same transaction as the read.
+    The audit entry is written in the same transaction as the read. record_view=False is
+    for the page shown again within a page view already recorded (after its own form).
 
     :raises NotFoundError:
     """
     service_request = get_request_in_scope(staff, request_id, include_closed=True)
-    audit.record_access(
-        staff,
-        service_request.customer,
-        AccessKind.REQUEST,
-        AccessPurpose.SERVICE_REQUEST,
-        record_type="service request",
-        record_id=service_request.id,
-        request_id=service_request.id,
-    )
-    db.session.commit()
+    if record_view:
+        audit.record_access(
+            staff,
+            service_request.customer,
+            AccessKind.REQUEST,
+            AccessPurpose.SERVICE_REQUEST,
+            record_type="service request",
+            record_id=service_request.id,
+            request_id=service_request.id,
+        )
+        db.session.commit()
     return service_request
 
 

@@ -9,6 +9,7 @@ from flask import current_app
 from flask import flash
 from flask import redirect
 from flask import render_template
+from flask import request
 from flask import send_file
 from flask import url_for
 from flask.typing import ResponseReturnValue
@@ -39,7 +40,10 @@ def _person_key() -> str:
 @bp.route("/access-log")
 @login_required
 def access_log() -> ResponseReturnValue:
-    return render_template("privacy/access_log.html", seen=list_access_for_resident(current_user))
+    page = request.args.get("page", 1, type=int) or 1
+    return render_template(
+        "privacy/access_log.html", seen=list_access_for_resident(current_user, page)
+    )
 
 
 @bp.route("/my-information")

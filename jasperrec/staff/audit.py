@@ -277,34 +277,78 @@ def entries_csv(reviewed: Sequence[ReviewedEntry]) -> str:
 
 @dataclasses.dataclass(frozen=True)
 class AccessSeen:
-    """One line of a resident's own access history: staff by first name and department."""
+    """Repeated views of a resident's record by one staff member, of one kind, for one
+    reason and request, as one line: staff by first name and department."""
 
-    when: dt.datetime
     staff_label: str
     kind: str
     purpose: str
+    request_id: int | None
     was_break_glass: bool
+    first_at: dt.datetime
+    last_at: dt.datetime
+    count: int
 
 
-def list_access_for_resident(resident: User) -> list[AccessSeen]:
-    """Who on staff looked at the resident's record, when and why, newest first.
+@dataclasses.dataclass(frozen=True)
+class AccessHistory:
+    """One page of a resident's grouped access history."""
 
-    Queues and searches that only listed the resident's name are left out: they are in the
-    privacy officer's log, naming the resident, but are not an opening of the record.
+    groups: list[AccessSeen]
+    total: int
+    page: int
+    pages: int
+
+
+ACCESS_PAGE_SIZE = 50
+
+
+def list_access_for_resident(resident: User, page: int = 1) -> AccessHistory:
+    """Who on staff looked at the resident's record, why and for which request, grouped.
+
+    Views by the same staff member of the same kind, purpose and request are one line with
+    the first and last time and a count, latest first. Queues and searches that only listed
+    the resident's name are left out: they are in the privacy officer's log, naming the
+    resident, but are not an opening of the record.
     """
-    query = (
-        sa.select(AuditEntry)
-        .options(selectinload(AuditEntry.staff).selectinload(User.departments))
-        .where(AuditEntry.resident_id == resident.id)
-        .order_by(AuditEntry.created_at.desc(), AuditEntry.id.desc())
-    )
-    return [
-        AccessSeen(
-            when=e.created_at,
-            staff_label=e.staff.staff_label,
-            kind=e.kind.value,
-            purpose=e.purpose.value,
-            was_break_glass=e.purpose is AccessPurpose.BREAK_GLASS,
+    last_at = sa.func.max(AuditEntry.created_at)
+    grouped = (
+        sa.select(
+            AuditEntry.staff_id,
+            AuditEntry.kind,
+            AuditEntry.purpose,
+            AuditEntry.request_id,
+            sa.func.min(AuditEntry.created_at),
+            last_at,
+            sa.func.count(),
         )
-        for e in db.session.scalars(query)
+        .where(AuditEntry.resident_id == resident.id)
+        .group_by(AuditEntry.staff_id, AuditEntry.kind, AuditEntry.purpose, AuditEntry.request_id)
+    )
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(grouped.subquery())) or 0
+    pages = max(1, -(-total // ACCESS_PAGE_SIZE))
+    page = min(max(page, 1), pages)
+    query = grouped.order_by(last_at.desc(), AuditEntry.staff_id, AuditEntry.request_id)
+    rows = db.session.execute(
+        query.limit(ACCESS_PAGE_SIZE).offset((page - 1) * ACCESS_PAGE_SIZE)
+    ).all()
+    staff = _staff_by_id({row[0] for row in rows})
+    groups = [
+        AccessSeen(
+            staff_label=staff[staff_id].staff_label,
+            kind=kind.value,
+            purpose=purpose.value,
+            request_id=request_id,
+            was_break_glass=purpose is AccessPurpose.BREAK_GLASS,
+            first_at=first_at,
+            last_at=last,
+            count=count,
+        )
+        for staff_id, kind, purpose, request_id, first_at, last, count in rows
     ]
+    return AccessHistory(groups=groups, total=total, page=page, pages=pages)
+
+
+def _staff_by_id(ids: set[int]) -> dict[int, User]:
+    query = sa.select(User).options(selectinload(User.departments)).where(User.id.in_(ids))
+    return {u.id: u for u in db.session.scalars(query)}

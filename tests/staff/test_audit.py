@@ -206,7 +206,7 @@ def test_residents_history_names_staff_by_first_name_and_department(department: 
     resident = factories.UserFactory()
     entry(agent, resident)
 
-    [seen] = audit.list_access_for_resident(resident)
+    [seen] = audit.list_access_for_resident(resident).groups
 
     assert seen.staff_label == "Jordan, Customer Service"
     assert (seen.kind, seen.purpose, seen.was_break_glass) == ("profile", "service request", False)

@@ -1,0 +1,233 @@
+"""The staff request page: the customer's history beside the request, one audit entry per
+page view, none more for the page shown again after its own form."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+from flask import Flask
+
+from jasperrec.auth.models import Role
+from jasperrec.db import utcnow
+from jasperrec.extensions import db
+from jasperrec.helpdesk.models import RequestStatus
+from jasperrec.staff import casefile
+from jasperrec.staff.models import AccessKind
+from jasperrec.staff.models import AuditEntry
+from jasperrec.staff.views.requests import RETURNING_KEY
+from jasperrec.store.models import OrderStatus
+from jasperrec.store.models import Registration
+from jasperrec.store.models import RegistrationStatus
+from tests import factories
+
+
+@pytest.fixture
+def agent(make_staff: Any) -> Any:
+    return make_staff(Role.HELPDESK_AGENT)
+
+
+@pytest.fixture
+def customer() -> Any:
+    return factories.UserFactory(first_name="Priya", last_name="Sharma")
+
+
+@pytest.fixture
+def current(department: Any, customer: Any) -> Any:
+    return factories.ServiceRequestFactory(
+        department=department, customer=customer, subject="Pool too cold"
+    )
+
+
+def request_entries() -> list[AuditEntry]:
+    query = sa.select(AuditEntry).where(AuditEntry.kind == AccessKind.REQUEST)
+    return list(db.session.scalars(query.order_by(AuditEntry.id)))
+
+
+def add_registration(customer: Any, status: RegistrationStatus, member: Any = None) -> None:
+    order = factories.OrderFactory(user=customer, status=OrderStatus.PAID, total_cents=10_000)
+    order.lines[0].registration = Registration(
+        program=factories.ProgramFactory(name="Swim Level 3"),
+        user_id=customer.id,
+        household_member=member,
+        status=status,
+    )
+    db.session.flush()
+
+
+def test_the_history_lists_the_customers_other_requests_with_their_outcomes(
+    agent: Any, customer: Any, current: Any, department: Any, other_department: Any
+) -> None:
+    now = utcnow()
+    factories.ServiceRequestFactory(
+        department=department,
+        customer=customer,
+        subject="Lost key",
+        status=RequestStatus.CLOSED,
+        created_at=now - dt.timedelta(days=30),
+        closed_at=now - dt.timedelta(days=28),
+    )
+    factories.ServiceRequestFactory(
+        department=other_department, customer=customer, subject="Broken bench"
+    )
+    factories.ServiceRequestFactory(department=department, subject="Someone else's")
+
+    history = casefile.open_request_page(agent, current.id).history
+
+    assert [(r.subject, r.status, r.in_scope) for r in history.requests] == [
+        ("Broken bench", RequestStatus.NEW, False),
+        ("Lost key", RequestStatus.CLOSED, True),
+    ]
+    assert history.requests[1].closed_at is not None
+    assert (history.request_count, history.open_request_count) == (2, 1)
+
+
+def test_the_history_sums_up_registrations_and_orders(
+    agent: Any, customer: Any, current: Any
+) -> None:
+    member = factories.HouseholdMemberFactory(user=customer, first_name="Noor")
+    add_registration(customer, RegistrationStatus.CONFIRMED, member)
+    add_registration(customer, RegistrationStatus.CANCELLED)
+    factories.OrderFactory(user=customer, status=OrderStatus.EXPIRED, total_cents=500)
+
+    history = casefile.open_request_page(agent, current.id).history
+
+    assert history.registration_counts == {
+        RegistrationStatus.CONFIRMED: 1,
+        RegistrationStatus.CANCELLED: 1,
+    }
+    assert sorted(r.participant for r in history.registrations) == ["Noor", "Themselves"]
+    assert history.order_counts == {OrderStatus.PAID: 2, OrderStatus.EXPIRED: 1}
+    assert history.paid_total_cents == 20_000
+    assert len(history.orders) == 3
+
+
+def test_the_request_page_shows_the_history_under_one_audit_entry_naming_the_request(
+    client: Any, agent: Any, staff_log_in: Any, customer: Any, current: Any, department: Any
+) -> None:
+    factories.ServiceRequestFactory(department=department, customer=customer, subject="Lost key")
+    add_registration(customer, RegistrationStatus.CONFIRMED)
+    staff_log_in(agent)
+
+    page = client.get(f"/staff/requests/{current.id}").get_data(as_text=True)
+
+    assert "Priya's history" in page
+    assert "Lost key" in page
+    assert "Swim Level 3" in page
+    assert "$100.00 paid in all" in page
+    (entry,) = request_entries()
+    assert (entry.staff_id, entry.resident_id, entry.request_id) == (
+        agent.id,
+        customer.id,
+        current.id,
+    )
+
+
+def test_each_new_page_view_is_one_more_entry(
+    client: Any, agent: Any, staff_log_in: Any, current: Any
+) -> None:
+    staff_log_in(agent)
+
+    client.get(f"/staff/requests/{current.id}")
+    client.get(f"/staff/requests/{current.id}")
+
+    assert len(request_entries()) == 2
+
+
+def test_a_reply_and_its_redirect_back_add_no_entry(
+    client: Any, agent: Any, staff_log_in: Any, current: Any
+) -> None:
+    staff_log_in(agent)
+    client.get(f"/staff/requests/{current.id}")
+
+    response = client.post(
+        f"/staff/requests/{current.id}/reply",
+        data={"body": "We have turned the heat up."},
+        follow_redirects=True,
+    )
+
+    assert response.status_code == 200
+    assert "Your reply is saved" in response.get_data(as_text=True)
+    assert len(request_entries()) == 1
+    client.get(f"/staff/requests/{current.id}")
+    assert len(request_entries()) == 2
+
+
+def test_a_failed_form_shows_the_page_again_without_another_entry(
+    client: Any, agent: Any, staff_log_in: Any, current: Any
+) -> None:
+    staff_log_in(agent)
+    client.get(f"/staff/requests/{current.id}")
+
+    response = client.post(f"/staff/requests/{current.id}/reply", data={"body": ""})
+
+    assert response.status_code == 400
+    assert "Priya's history" in response.get_data(as_text=True)
+    assert len(request_entries()) == 1
+
+
+def test_a_failed_form_with_no_view_before_it_is_recorded(
+    client: Any, agent: Any, staff_log_in: Any, current: Any, department: Any
+) -> None:
+    other = factories.ServiceRequestFactory(department=department)
+    staff_log_in(agent)
+    client.get(f"/staff/requests/{other.id}")
+
+    response = client.post(f"/staff/requests/{current.id}/reply", data={"body": ""})
+
+    assert response.status_code == 400
+    assert [e.request_id for e in request_entries()] == [other.id, current.id]
+
+
+def test_a_reply_without_a_view_before_it_is_recorded_on_the_way_back(
+    client: Any, agent: Any, staff_log_in: Any, current: Any
+) -> None:
+    staff_log_in(agent)
+
+    client.post(
+        f"/staff/requests/{current.id}/reply", data={"body": "Hello"}, follow_redirects=True
+    )
+
+    assert len(request_entries()) == 1
+
+
+def test_a_stale_return_marker_does_not_hide_a_later_view(
+    app: Flask, client: Any, agent: Any, staff_log_in: Any, current: Any
+) -> None:
+    staff_log_in(agent)
+    client.get(f"/staff/requests/{current.id}")
+    with client.session_transaction() as session:
+        session[RETURNING_KEY] = [current.id, time.time() - 3600]
+
+    client.get(f"/staff/requests/{current.id}")
+
+    assert len(request_entries()) == 2
+
+
+def test_the_history_reads_the_same_number_of_queries_however_long_it_is(
+    client: Any,
+    agent: Any,
+    staff_log_in: Any,
+    customer: Any,
+    current: Any,
+    department: Any,
+    other_department: Any,
+    count_queries: Callable[[Callable[[], Any]], int],
+) -> None:
+    staff_log_in(agent)
+    factories.ServiceRequestFactory(department=department, customer=customer)
+    add_registration(customer, RegistrationStatus.CONFIRMED)
+    few = count_queries(lambda: client.get(f"/staff/requests/{current.id}"))
+    for n in range(25):
+        factories.ServiceRequestFactory(
+            department=department if n % 2 else other_department, customer=customer
+        )
+        add_registration(customer, RegistrationStatus.CONFIRMED)
+
+    many = count_queries(lambda: client.get(f"/staff/requests/{current.id}"))
+
+    assert many == few
