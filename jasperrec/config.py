@@ -92,21 +92,9 @@ DEFAULTS: dict[str, Any] = {
     "AUTH_ARGON2_MEMORY_KIB": 65_536,
     "AUTH_ARGON2_PARALLELISM": 1,
     # Helpdesk
-    # Topic key: what the resident picks, and the department whose queue receives it.
-    "HELPDESK_TOPICS": {
-        "programs": {"label": "Programs and registration", "department": "Recreation Programs"},
-        "payments": {
-            "label": "Passes, memberships, payments and refunds",
-            "department": "Finance",
-        },
-        "facilities": {"label": "Facilities and bookings", "department": "Facilities"},
-        "account": {"label": "My account and signing in", "department": "Customer Service"},
-        "privacy": {
-            "label": "My personal information and privacy",
-            "department": "Legislative Services",
-        },
-        "other": {"label": "Something else", "department": "Customer Service"},
-    },
+    # Requests that neither a category nor a keyword rule routes go to this department.
+    # Categories and their keyword rules are data, managed in the staff console.
+    "HELPDESK_DEFAULT_DEPARTMENT": "Customer Service",
     # Local opening hours; a request after closing counts from the next business day.
     "HELPDESK_BUSINESS_HOURS": ["08:30", "16:30"],
     # Extra days the offices are closed (ISO dates), on top of the statutory holidays.
@@ -224,6 +212,7 @@ def finalise(app: Flask) -> None:
     if not production and not config.get("AUTH_TOTP_KEY"):
         config["AUTH_TOTP_KEY"] = _demo_secret_key(Path(app.instance_path), "totp_key", _fernet_key)
     _check_fernet_key("AUTH_TOTP_KEY", config["AUTH_TOTP_KEY"])
+    _check_default_department(config.get("HELPDESK_DEFAULT_DEPARTMENT"))
     _apply_public_url(config, config.get("PUBLIC_URL") or DEMO_PUBLIC_URL)
     config.setdefault("SQLALCHEMY_DATABASE_URI", config["DATABASE_URL"] or _demo_database(app))
     config.setdefault("RATELIMIT_STORAGE_URI", config["REDIS_URL"] or "memory://")
@@ -234,6 +223,15 @@ def finalise(app: Flask) -> None:
     config["SESSION_COOKIE_SECURE"] = production
     config["SESSION_PERMANENT"] = False
     config["IS_DEMO"] = not production
+
+
+def _check_default_department(name: Any) -> None:
+    """Refuse a default department that could not name a department."""
+    if not isinstance(name, str) or not name.strip() or len(name.strip()) > 100:
+        raise ConfigError(
+            f"{ENV_PREFIX}_HELPDESK_DEFAULT_DEPARTMENT must name a department (1 to 100 "
+            f"characters), such as 'Customer Service'; it receives requests nothing else routes."
+        )
 
 
 def _check_secret_key(key: str | bytes) -> None:

@@ -23,6 +23,8 @@ from .auth.models import User
 from .db import utcnow
 from .extensions import db
 from .helpdesk import standards
+from .helpdesk.categories.demo import ensure_demo_categories
+from .helpdesk.categories.models import Category
 from .helpdesk.models import Channel
 from .helpdesk.models import ServiceRequest
 from .store.demo import PRODUCTS
@@ -71,7 +73,7 @@ STAFF = (
     ("taylor.privacy@example.ca", "Taylor", "Nguyen", Role.PRIVACY_OFFICER, "Legislative Services"),
     ("avery.admin@example.ca", "Avery", "Dubois", Role.ADMINISTRATOR, "Information Technology"),
 )
-# (customer, department, channel, topic, subject, description)
+# (customer, department, channel, category slug, subject, description)
 REQUESTS = (
     (
         "alex.tremblay@example.ca",
@@ -129,10 +131,11 @@ def seed() -> Iterator[str]:
         yield f"  {email} / {demo_password(email)} / {role.value} / key {demo_totp_secret(email)}"
     ensure_demo_catalogue()
     yield f"Demo catalogue: {len(PROGRAMS)} programs and {len(PRODUCTS)} passes and products."
-    accounts.ensure_department("Facilities")
-    for email, department, channel, topic, subject, description in REQUESTS:
+    count = ensure_demo_categories()
+    yield f"Demo helpdesk: {count} request categories with their questions and keywords."
+    for email, department, channel, slug, subject, description in REQUESTS:
         _ensure_request(
-            email, accounts.ensure_department(department), channel, topic, subject, description
+            email, accounts.ensure_department(department), channel, slug, subject, description
         )
     db.session.commit()
 
@@ -193,7 +196,7 @@ def _ensure_request(
     email: str,
     department: Department,
     channel: Channel,
-    topic: str | None,
+    slug: str | None,
     subject: str,
     description: str,
 ) -> None:
@@ -208,7 +211,7 @@ def _ensure_request(
                 customer_id=customer.id,
                 department_id=department.id,
                 channel=channel,
-                topic=topic,
+                category_id=db.session.scalar(sa.select(Category.id).where(Category.slug == slug)),
                 subject=subject,
                 description=description,
                 created_at=received,

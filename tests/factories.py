@@ -16,6 +16,10 @@ from jasperrec.auth.models import StaffRole
 from jasperrec.auth.models import User
 from jasperrec.db import utcnow
 from jasperrec.extensions import db
+from jasperrec.helpdesk.categories.models import Category
+from jasperrec.helpdesk.categories.models import CategoryKeyword
+from jasperrec.helpdesk.categories.models import CategoryQuestion
+from jasperrec.helpdesk.categories.models import QuestionKind
 from jasperrec.helpdesk.models import Channel
 from jasperrec.helpdesk.models import ServiceRequest
 from jasperrec.staff.models import BreakGlassGrant
@@ -160,6 +164,36 @@ class ServiceRequestFactory(BaseFactory):
     department = factory.SubFactory(DepartmentFactory)
     channel = Channel.PHONE
     subject = "Question about swim lessons"
+
+
+class CategoryFactory(BaseFactory):
+    class Meta:
+        model = Category
+
+    slug = factory.Sequence(lambda n: f"category-{n}")
+    name = factory.Sequence(lambda n: f"Category {n}")
+    description = "What this category covers."
+    department = factory.SubFactory(DepartmentFactory)
+    is_public = True
+
+
+class CategoryQuestionFactory(BaseFactory):
+    class Meta:
+        model = CategoryQuestion
+
+    category = factory.SubFactory(CategoryFactory)
+    prompt = factory.Sequence(lambda n: f"Question {n}?")
+    kind = QuestionKind.SHORT_TEXT
+    choices = factory.LazyFunction(list)
+
+
+class CategoryKeywordFactory(BaseFactory):
+    class Meta:
+        model = CategoryKeyword
+
+    category = factory.SubFactory(CategoryFactory)
+    phrase = factory.Sequence(lambda n: f"keyword{n}")
+    priority = 100
 
 
 class BreakGlassGrantFactory(BaseFactory):

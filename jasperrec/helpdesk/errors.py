@@ -5,10 +5,6 @@ from __future__ import annotations
 from jasperrec.errors import JasperrecError
 
 
-class UnknownTopicError(JasperrecError):
-    """The topic is not one the helpdesk routes."""
-
-
 class RequestClosedError(JasperrecError):
     """The request is closed, so nothing more can be added to it."""
 

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from flask_wtf import FlaskForm
 from werkzeug.datastructures import FileStorage
 from wtforms import BooleanField
 from wtforms import MultipleFileField
-from wtforms import SelectField
 from wtforms import StringField
 from wtforms import TextAreaField
 from wtforms.validators import DataRequired
@@ -21,9 +18,11 @@ DESCRIPTION_MAX = 5000
 
 
 class NewRequestForm(FlaskForm):
-    """Ask the municipality a question or report a problem."""
+    """Ask the municipality a question or report a problem, in a category already picked.
 
-    topic = SelectField("What is it about?", validators=[DataRequired("Choose a topic.")])
+    The category's extra questions are added with `categories.forms.with_questions`.
+    """
+
     subject = StringField(
         "Subject",
         validators=[
@@ -46,10 +45,6 @@ class NewRequestForm(FlaskForm):
         "Photos (optional)", render_kw={"accept": "image/jpeg,image/png,image/webp,image/heic"}
     )
     share_location = BooleanField("You may keep where my photos were taken")
-
-    def __init__(self, *args: Any, topics: list[tuple[str, str]], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.topic.choices = [("", "Choose a topic"), *topics]
 
 
 class MessageForm(FlaskForm):

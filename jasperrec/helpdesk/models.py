@@ -17,6 +17,9 @@ from jasperrec.db import intpk
 from jasperrec.db import utcnow
 from jasperrec.extensions import db
 
+from .categories.models import Category
+from .categories.models import RequestAnswer
+
 # The longest message either side may add to a request's conversation.
 MESSAGE_MAX = 5000
 
@@ -50,8 +53,8 @@ class ServiceRequest(db.Model):  # type: ignore[name-defined,misc]
     assignee_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"), index=True)
     channel: Mapped[Channel]
     subject: Mapped[str] = mapped_column(sa.String(200))
-    # Topic key from HELPDESK_TOPICS; it chose the department. None for staff-entered calls.
-    topic: Mapped[str | None] = mapped_column(sa.String(40))
+    # What the resident picked, or what a keyword rule matched; None when neither applied.
+    category_id: Mapped[int | None] = mapped_column(sa.ForeignKey("categories.id"), index=True)
     description: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
     status: Mapped[RequestStatus] = mapped_column(default=RequestStatus.NEW)
     created_at: Mapped[created_at]
@@ -62,6 +65,11 @@ class ServiceRequest(db.Model):  # type: ignore[name-defined,misc]
     customer: Mapped[User] = relationship(foreign_keys=[customer_id])
     assignee: Mapped[User | None] = relationship(foreign_keys=[assignee_id])
     department: Mapped[Department] = relationship()
+    category: Mapped[Category | None] = relationship()
+    answers: Mapped[list[RequestAnswer]] = relationship(
+        cascade="all, delete-orphan",
+        order_by="(RequestAnswer.position, RequestAnswer.id)",
+    )
     messages: Mapped[list[ServiceRequestMessage]] = relationship(
         back_populates="request",
         cascade="all, delete-orphan",

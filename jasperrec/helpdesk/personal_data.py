@@ -11,6 +11,7 @@ from jasperrec.personal_data import Kind
 from jasperrec.personal_data import Row
 from jasperrec.personal_data import iso
 
+from .categories.models import RequestAnswer
 from .models import Attachment
 from .models import ServiceRequest
 from .models import ServiceRequestMessage
@@ -27,7 +28,12 @@ class HelpdeskData:
 
     name = "helpdesk"
     tables = frozenset(
-        {"service_requests", "service_request_messages", "service_request_attachments"}
+        {
+            "service_requests",
+            "service_request_messages",
+            "service_request_attachments",
+            "request_answers",
+        }
     )
 
     def export(self, user: User) -> list[Kind]:
@@ -37,6 +43,8 @@ class HelpdeskData:
             .options(
                 selectinload(ServiceRequest.department),
                 selectinload(ServiceRequest.attachments),
+                selectinload(ServiceRequest.category),
+                selectinload(ServiceRequest.answers),
                 selectinload(ServiceRequest.assignee).selectinload(User.departments),
                 selectinload(ServiceRequest.messages)
                 .selectinload(ServiceRequestMessage.author)
@@ -48,6 +56,7 @@ class HelpdeskData:
         requests = db.session.scalars(query).all()
         messages = tuple(_message_row(m) for r in requests for m in r.messages)
         photos = tuple(_photo_row(r, a) for r in requests for a in r.attachments)
+        answers = tuple(_answer_row(r, a) for r in requests for a in r.answers)
         return [
             Kind(
                 key="helpdesk_requests",
@@ -73,6 +82,14 @@ class HelpdeskData:
                 authority=AUTHORITY,
                 rows=photos,
             ),
+            Kind(
+                key="helpdesk_answers",
+                title="Your answers to the questions of each request's topic",
+                purpose="What we asked to route and answer each request without writing back.",
+                retention=RETENTION,
+                authority=AUTHORITY,
+                rows=answers,
+            ),
         ]
 
 
@@ -81,7 +98,8 @@ def _request_row(request: ServiceRequest) -> Row:
         "request_reference": f"#{request.id}",
         "subject": request.subject,
         "description": request.description,
-        "topic": request.topic,
+        "topic": request.category.slug if request.category else None,
+        "category": request.category.name if request.category else None,
         "channel": request.channel.value,
         "status": request.status.value,
         "department": request.department.name,
@@ -89,6 +107,14 @@ def _request_row(request: ServiceRequest) -> Row:
         "created_at": iso(request.created_at),
         "answer_due_at": iso(request.due_at),
         "closed_at": iso(request.closed_at),
+    }
+
+
+def _answer_row(request: ServiceRequest, answer: RequestAnswer) -> Row:
+    return {
+        "request_reference": f"#{request.id}",
+        "question": answer.prompt,
+        "answer": answer.answer,
     }
 
 

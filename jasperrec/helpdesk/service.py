@@ -6,11 +6,8 @@ import dataclasses
 from collections.abc import Sequence
 
 import sqlalchemy as sa
-from flask import current_app
 
-from jasperrec.auth.models import Department
 from jasperrec.auth.models import User
-from jasperrec.auth.service import ensure_department
 from jasperrec.db import utcnow
 from jasperrec.errors import NotFoundError
 from jasperrec.extensions import db
@@ -18,33 +15,26 @@ from jasperrec.mail import send_mail
 
 from . import attachments
 from . import standards
+from .categories.models import Category
+from .categories.service import Answers
+from .categories.service import answer_rows
 from .errors import RequestClosedError
-from .errors import UnknownTopicError
 from .models import Channel
 from .models import RequestStatus
 from .models import ServiceRequest
 from .models import ServiceRequestMessage
+from .routing import route
 
 
 @dataclasses.dataclass(frozen=True)
 class RequestDetails:
-    """What a resident writes when asking for help."""
+    """What a resident writes when asking for help, in the category they picked."""
 
-    topic: str
+    category: Category
     subject: str
     description: str
-
-
-def topic_choices() -> list[tuple[str, str]]:
-    """Return the topics a resident may pick from, as (key, label) pairs."""
-    return [(key, t["label"]) for key, t in current_app.config["HELPDESK_TOPICS"].items()]
-
-
-def _department_for(topic: str) -> Department:
-    topics = current_app.config["HELPDESK_TOPICS"]
-    if topic not in topics:
-        raise UnknownTopicError(f"We do not handle the topic {topic!r}.")
-    return ensure_department(topics[topic]["department"])
+    # Answers to the category's extra questions, by question id.
+    answers: Answers = dataclasses.field(default_factory=dict)
 
 
 def open_request(
@@ -54,25 +44,27 @@ def open_request(
     *,
     share_location: bool = False,
 ) -> ServiceRequest:
-    """File a resident's web request with the topic's department and confirm it by email.
+    """File a resident's web request routed by its category and confirm it by email.
 
     Photos are (file name, content) pairs; all are checked before anything is saved.
 
-    :raises UnknownTopicError:
     :raises ImageRefusedError:
     """
     images = attachments.check_images(photos, keep_location=share_location)
     received = utcnow()
+    subject, description = details.subject.strip(), details.description.strip()
+    category, department = route(details.category, f"{subject}\n{description}")
     service_request = ServiceRequest(
         customer_id=customer.id,
-        department=_department_for(details.topic),
+        department=department,
+        category=category,
         channel=Channel.WEB,
-        topic=details.topic,
-        subject=details.subject.strip(),
-        description=details.description.strip(),
+        subject=subject,
+        description=description,
         status=RequestStatus.NEW,
         created_at=received,
         due_at=standards.due_at(received, Channel.WEB),
+        answers=answer_rows(details.category, details.answers),
     )
     with attachments.kept_only_if_committed() as written:
         db.session.add(service_request)

@@ -19,6 +19,11 @@ from jasperrec.pages.views import local_time
 
 from . import attachments
 from . import service
+from .categories import service as categories
+from .categories.forms import answers_from
+from .categories.forms import question_fields
+from .categories.forms import with_questions
+from .categories.models import Category
 from .errors import ImageRefusedError
 from .errors import RequestClosedError
 from .forms import MessageForm
@@ -38,7 +43,7 @@ def _room_for_photos(endpoint: str | None, values: dict[str, object] | None) -> 
 
     This runs before any before_request hook, so before CSRF protection reads the form.
     """
-    if endpoint == "helpdesk.new_request":
+    if endpoint == "helpdesk.category_request":
         limits = attachments.limits()
         request.max_content_length = limits.max_count * limits.max_bytes + 1024 * 1024
 
@@ -56,7 +61,15 @@ def index() -> ResponseReturnValue:
     return render_template("helpdesk/index.html", requests=requests)
 
 
-@bp.route("/new", methods=["GET", "POST"])
+@bp.route("/new")
+@login_required
+def new_request() -> ResponseReturnValue:
+    return render_template(
+        "helpdesk/choose_category.html", categories=categories.public_categories()
+    )
+
+
+@bp.route("/new/<slug>", methods=["GET", "POST"])
 @limiter.limit(
     lambda: _limit("HELPDESK_REQUEST_LIMIT"),
     methods=["POST"],
@@ -64,10 +77,13 @@ def index() -> ResponseReturnValue:
     scope="helpdesk-request",
 )
 @login_required
-def new_request() -> ResponseReturnValue:
-    form = NewRequestForm(topics=service.topic_choices())
+def category_request(slug: str) -> ResponseReturnValue:
+    category = categories.get_public_category(slug)
+    form = with_questions(NewRequestForm, category)()
     if form.validate_on_submit():
-        details = service.RequestDetails(form.topic.data, form.subject.data, form.description.data)
+        details = service.RequestDetails(
+            category, form.subject.data, form.description.data, answers_from(form)
+        )
         photos = read_uploads(form.photos.data, attachments.limits().max_bytes)
         try:
             opened = service.open_request(
@@ -75,19 +91,23 @@ def new_request() -> ResponseReturnValue:
             )
         except ImageRefusedError as exc:
             form.photos.errors.append(str(exc))
-            return _new_request_page(form), 400
+            return _new_request_page(form, category), 400
         flash(
             f"Thank you. Your request is Request #{opened.id}; {opened.department.name} will "
             f"answer by {local_time(opened.due_at)}.",
             "success",
         )
         return redirect(url_for("helpdesk.service_request", request_id=opened.id))
-    return _new_request_page(form)
+    return _new_request_page(form, category)
 
 
-def _new_request_page(form: NewRequestForm) -> str:
+def _new_request_page(form: NewRequestForm, category: Category) -> str:
     return render_template(
-        "helpdesk/new_request.html", form=form, photo_limits=attachments.limits()
+        "helpdesk/new_request.html",
+        form=form,
+        category=category,
+        questions=question_fields(form),
+        photo_limits=attachments.limits(),
     )
 
 

@@ -29,6 +29,7 @@ from werkzeug.serving import make_server
 from jasperrec import create_app
 from jasperrec.extensions import db
 from jasperrec.extensions import limiter
+from jasperrec.helpdesk.categories.demo import ensure_demo_categories
 from tests import factories
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -142,6 +143,8 @@ def _build_app(instance: Path, url: str) -> Flask:
     limiter.enabled = False
     with app.app_context():
         upgrade()
+        ensure_demo_categories()
+        db.session.commit()
     return app
 
 

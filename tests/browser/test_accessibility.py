@@ -53,6 +53,8 @@ SIGNED_IN_PAGES = {
     "signed-in devices": "/auth/sessions",
     "my helpdesk requests": "/helpdesk/",
     "ask a question": "/helpdesk/new",
+    "ask a question in a category": "/helpdesk/new/repairs",
+    "ask a question with checkboxes": "/helpdesk/new/parks",
     "my orders": "/store/orders",
     "empty cart": "/store/cart",
 }
@@ -173,13 +175,18 @@ def test_a_resident_asks_a_question_and_reads_the_request_page(
 ) -> None:
     page = signed_in_page
     page.goto("/helpdesk/new")
+    page.get_by_role("link", name="Programs and registration").click()
     page.get_by_role("button", name="Send my request").click()
     expect(page.get_by_role("alert")).to_contain_text("Please fix the following")
     check_page(page)
-    page.get_by_label("What is it about?").select_option(label="Programs and registration")
+    page.get_by_label("Participant's age").fill("nine")
     page.get_by_label("Subject").fill("Is there a waiting list for Swim Kids 3?")
     page.get_by_label("How can we help?").fill("Sam would like a Saturday class if one opens.")
     page.get_by_role("button", name="Send my request").click()
+    expect(page.get_by_role("alert")).to_contain_text("Enter a number, such as 3 or 2.5.")
+    page.get_by_label("Participant's age").fill("9")
+    page.get_by_role("button", name="Send my request").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Request #")
+    expect(page.get_by_role("main")).to_contain_text("Participant's age")
     expect(page.get_by_role("main")).to_contain_text("Recreation Programs")
     check_page(page)

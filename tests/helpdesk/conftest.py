@@ -1,4 +1,4 @@
-"""Helpdesk fixtures: a resident, answers to a request form, and the staff fixtures."""
+"""Helpdesk fixtures: a resident, a category, answers to a request form, and the staff fixtures."""
 
 from __future__ import annotations
 
@@ -23,9 +23,18 @@ def resident() -> Any:
 
 
 @pytest.fixture
-def details() -> service.RequestDetails:
+def payments() -> Any:
+    """The category residents pick for refunds, answered by Finance."""
+    finance = factories.DepartmentFactory(name="Finance", slug="finance")
+    return factories.CategoryFactory(
+        slug="payments", name="Passes, memberships, payments and refunds", department=finance
+    )
+
+
+@pytest.fixture
+def details(payments: Any) -> service.RequestDetails:
     return service.RequestDetails(
-        topic="payments",
+        category=payments,
         subject="  Refund for a cancelled swim class  ",
         description="The Tuesday class was cancelled.\nCan I have a refund?",
     )

@@ -16,6 +16,7 @@ from jasperrec.auth.models import Role
 from jasperrec.extensions import db
 from jasperrec.helpdesk import attachments
 from jasperrec.helpdesk import service
+from jasperrec.helpdesk.categories.models import Category
 from jasperrec.helpdesk.errors import ImageRefusedError
 from jasperrec.helpdesk.models import Attachment
 from jasperrec.helpdesk.models import ServiceRequest
@@ -26,10 +27,19 @@ from tests.helpdesk.photos import photo
 from tests.helpdesk.photos import png_bomb
 
 FORM = {
-    "topic": "other",
     "subject": "Graffiti on the skate park",
     "description": "Someone painted the north ramp.",
 }
+
+
+@pytest.fixture(autouse=True)
+def _other() -> Any:
+    """The category the requests here are filed in."""
+    return factories.CategoryFactory(slug="other", name="Something else")
+
+
+def other_category() -> Category:
+    return db.session.scalars(sa.select(Category).where(Category.slug == "other")).one()
 
 
 @pytest.fixture
@@ -54,7 +64,7 @@ def test_the_request_form_offers_photos_and_the_location_choice(
     client: Any, log_in: Any, resident: Any
 ) -> None:
     log_in(resident)
-    page = client.get("/helpdesk/new").get_data(as_text=True)
+    page = client.get("/helpdesk/new/other").get_data(as_text=True)
     assert 'enctype="multipart/form-data"' in page
     assert 'type="file"' in page
     assert "multiple" in page
@@ -67,7 +77,7 @@ def test_a_request_keeps_its_photos_re_encoded_under_the_configured_folder(
 ) -> None:
     log_in(resident)
     data = upload(("IMG_0001.JPG", photo("JPEG")), ("map.png", photo("PNG")))
-    response = client.post("/helpdesk/new", data=data, content_type="multipart/form-data")
+    response = client.post("/helpdesk/new/other", data=data, content_type="multipart/form-data")
     assert response.status_code == 302
     opened = db.session.scalars(sa.select(ServiceRequest)).one()
     first, second = opened.attachments
@@ -86,7 +96,7 @@ def test_ticking_the_box_keeps_the_location(
 ) -> None:
     log_in(resident)
     data = upload(("IMG.jpg", photo("JPEG")), share_location="y")
-    client.post("/helpdesk/new", data=data, content_type="multipart/form-data")
+    client.post("/helpdesk/new/other", data=data, content_type="multipart/form-data")
     (kept,) = db.session.scalars(sa.select(Attachment)).all()
     assert kept.has_location is True
 
@@ -105,7 +115,9 @@ def test_a_refused_photo_saves_nothing_and_says_why(
     client: Any, log_in: Any, resident: Any, store: Path, files: Any, message: str
 ) -> None:
     log_in(resident)
-    response = client.post("/helpdesk/new", data=upload(*files), content_type="multipart/form-data")
+    response = client.post(
+        "/helpdesk/new/other", data=upload(*files), content_type="multipart/form-data"
+    )
     assert response.status_code == 400
     assert message in response.get_data(as_text=True)
     assert db.session.scalars(sa.select(ServiceRequest)).all() == []
@@ -120,7 +132,7 @@ def test_a_photo_over_the_size_limit_is_refused(
     log_in(resident)
     big = b"\xff\xd8" + b"\0" * (200 * 1024)
     response = client.post(
-        "/helpdesk/new", data=upload(("huge.jpg", big)), content_type="multipart/form-data"
+        "/helpdesk/new/other", data=upload(("huge.jpg", big)), content_type="multipart/form-data"
     )
     assert response.status_code == 400
     assert "huge.jpg is larger than 200 KB" in response.get_data(as_text=True)
@@ -139,11 +151,13 @@ def test_the_request_form_takes_a_body_of_five_photos_other_forms_stay_at_1_mb(
     log_in(resident)
     body = multipart_body(2 * 1024 * 1024)
     multipart = "multipart/form-data; boundary=b"
-    assert client.post("/helpdesk/new", data=body, content_type=multipart).status_code == 200
+    assert client.post("/helpdesk/new/other", data=body, content_type=multipart).status_code == 200
     elsewhere = client.post("/helpdesk/requests/1/messages", data=body, content_type=multipart)
     assert elsewhere.status_code == 413
     too_big = multipart_body(51 * 1024 * 1024)
-    assert client.post("/helpdesk/new", data=too_big, content_type=multipart).status_code == 413
+    assert (
+        client.post("/helpdesk/new/other", data=too_big, content_type=multipart).status_code == 413
+    )
 
 
 def test_a_failed_save_removes_the_photos_already_written(
@@ -152,7 +166,7 @@ def test_a_failed_save_removes_the_photos_already_written(
     def fail() -> None:
         raise RuntimeError("database went away")
 
-    details = service.RequestDetails("other", "Leak", "Water on the floor.")
+    details = service.RequestDetails(other_category(), "Leak", "Water on the floor.")
     monkeypatch.setattr(db.session, "commit", fail)
     with pytest.raises(RuntimeError):
         service.open_request(resident, details, [("a.png", photo("PNG"))])
@@ -160,7 +174,7 @@ def test_a_failed_save_removes_the_photos_already_written(
 
 
 def test_the_service_refuses_before_anything_is_added(resident: Any, store: Path) -> None:
-    details = service.RequestDetails("other", "Leak", "Water on the floor.")
+    details = service.RequestDetails(other_category(), "Leak", "Water on the floor.")
     with pytest.raises(ImageRefusedError):
         service.open_request(resident, details, [("a.png", photo("PNG")), ("b.txt", b"hi")])
     assert not db.session.new
@@ -168,7 +182,7 @@ def test_the_service_refuses_before_anything_is_added(resident: Any, store: Path
 
 
 def photographed_request(customer: Any, department: Any = None) -> Attachment:
-    details = service.RequestDetails("other", "Leak", "Water on the floor.")
+    details = service.RequestDetails(other_category(), "Leak", "Water on the floor.")
     opened = service.open_request(customer, details, [("leak.webp", photo("WEBP"))])
     if department is not None:
         opened.department = department

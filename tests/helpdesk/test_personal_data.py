@@ -5,11 +5,19 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+import jsonschema
+import pytest
+
 from jasperrec.auth.models import Role
+from jasperrec.db import utcnow
 from jasperrec.extensions import db
+from jasperrec.helpdesk.categories.models import RequestAnswer
 from jasperrec.helpdesk.models import ServiceRequestMessage
 from jasperrec.helpdesk.personal_data import HelpdeskData
+from jasperrec.privacy.export.archive import build_document
+from jasperrec.privacy.export.service import resident_summary
 from tests import factories
+from tests.privacy.test_export_schema import VALIDATOR
 
 
 def kinds_by_key(user: Any) -> dict[str, Any]:
@@ -75,3 +83,46 @@ def test_the_number_of_queries_does_not_grow_with_requests(
     db.session.flush()
     db.session.expire_all()
     assert count_queries(lambda: HelpdeskData().export(user)) == few
+
+
+def test_the_answers_to_a_categorys_questions_are_a_kind_of_their_own(user: Any) -> None:
+    category = factories.CategoryFactory(name="Parks and trails")
+    request = factories.ServiceRequestFactory(customer=user, category=category)
+    request.answers = [
+        RequestAnswer(prompt="Where exactly?", answer="Pyramid Lake trail", position=0),
+        RequestAnswer(prompt="What is it about?", answer="Trail\nSigns", position=1),
+    ]
+    theirs = factories.ServiceRequestFactory(customer=factories.UserFactory())
+    theirs.answers = [RequestAnswer(prompt="Secret?", answer="Not yours")]
+    db.session.flush()
+
+    kinds = kinds_by_key(user)
+
+    (row,) = kinds["helpdesk_requests"].rows
+    assert row["category"] == "Parks and trails"
+    assert row["topic"] == category.slug
+    assert list(kinds["helpdesk_answers"].rows) == [
+        {
+            "request_reference": f"#{request.id}",
+            "question": "Where exactly?",
+            "answer": "Pyramid Lake trail",
+        },
+        {
+            "request_reference": f"#{request.id}",
+            "question": "What is it about?",
+            "answer": "Trail\nSigns",
+        },
+    ]
+
+
+def test_the_answers_kind_matches_the_published_schema_and_a_bad_row_does_not(user: Any) -> None:
+    request = factories.ServiceRequestFactory(customer=user, category=factories.CategoryFactory())
+    request.answers = [RequestAnswer(prompt="How many?", answer="3")]
+    db.session.flush()
+    document = build_document(HelpdeskData().export(user), resident_summary(user), utcnow())
+
+    VALIDATOR.validate(document)
+    answers = next(k for k in document["kinds"] if k["key"] == "helpdesk_answers")
+    answers["rows"][0]["answer"] = 3
+    with pytest.raises(jsonschema.ValidationError):
+        VALIDATOR.validate(document)

@@ -7,24 +7,18 @@ from email.message import EmailMessage
 from typing import Any
 
 import pytest
-import sqlalchemy as sa
 from flask import Flask
 
-from jasperrec.auth.models import Department
 from jasperrec.db import utcnow
 from jasperrec.errors import NotFoundError
 from jasperrec.extensions import db
 from jasperrec.helpdesk import service
 from jasperrec.helpdesk import standards
-from jasperrec.helpdesk.errors import UnknownTopicError
+from jasperrec.helpdesk.categories.models import QuestionKind
 from jasperrec.helpdesk.models import Channel
 from jasperrec.helpdesk.models import RequestStatus
 from jasperrec.helpdesk.models import ServiceRequest
 from tests import factories
-
-
-def department_named(name: str) -> Department | None:
-    return db.session.scalar(sa.select(Department).where(Department.name == name))
 
 
 def test_open_request_files_a_new_web_request_with_the_topics_department(
@@ -40,7 +34,7 @@ def test_open_request_files_a_new_web_request_with_the_topics_department(
     assert stored.department.name == "Finance"
     assert stored.channel is Channel.WEB
     assert stored.status is RequestStatus.NEW
-    assert stored.topic == "payments"
+    assert stored.category is details.category
     assert stored.subject == "Refund for a cancelled swim class"
     assert stored.description == "The Tuesday class was cancelled.\nCan I have a refund?"
     assert before <= stored.created_at <= utcnow()
@@ -57,41 +51,43 @@ def test_open_request_sets_the_answer_by_date_from_the_written_standard(
     assert opened.due_at.tzinfo is not None
 
 
-@pytest.mark.parametrize(
-    ("topic", "department"),
-    [
-        ("programs", "Recreation Programs"),
-        ("payments", "Finance"),
-        ("facilities", "Facilities"),
-        ("account", "Customer Service"),
-        ("privacy", "Legislative Services"),
-        ("other", "Customer Service"),
-    ],
-)
-def test_each_topic_is_routed_to_its_department(resident: Any, topic: str, department: str) -> None:
-    opened = service.open_request(resident, service.RequestDetails(topic, "Help", "Please"))
-
-    assert opened.department.name == department
-
-
-def test_open_request_reuses_an_existing_department(
-    resident: Any, details: service.RequestDetails
+def test_open_request_routes_to_the_picked_categorys_department_not_a_keyword(
+    resident: Any, payments: Any
 ) -> None:
-    finance = factories.DepartmentFactory(name="Finance", slug="finance")
+    factories.CategoryKeywordFactory(phrase="refund", priority=1)
 
-    opened = service.open_request(resident, details)
+    opened = service.open_request(
+        resident, service.RequestDetails(payments, "Refund please", "A refund for swim")
+    )
 
-    assert opened.department_id == finance.id
-    count = db.session.scalar(sa.select(sa.func.count()).where(Department.name == "Finance"))
-    assert count == 1
+    assert opened.category is payments
+    assert opened.department.name == "Finance"
 
 
-def test_open_request_refuses_an_unknown_topic_and_writes_nothing(resident: Any) -> None:
-    with pytest.raises(UnknownTopicError):
-        service.open_request(resident, service.RequestDetails("parking", "Ticket", "Help"))
+def test_open_request_stores_the_answers_with_each_prompt_in_question_order(
+    resident: Any, payments: Any
+) -> None:
+    second = factories.CategoryQuestionFactory(category=payments, prompt="Order?", position=2)
+    first = factories.CategoryQuestionFactory(
+        category=payments,
+        prompt="What do you need?",
+        kind=QuestionKind.MULTIPLE_CHOICE,
+        choices=["A refund", "A receipt"],
+        position=1,
+    )
+    skipped = factories.CategoryQuestionFactory(category=payments, prompt="Skipped?", position=3)
+    db.session.refresh(payments)
+    answers = {second.id: " 1042 ", first.id: ["A refund", "A receipt"], skipped.id: ""}
 
-    assert db.session.scalars(sa.select(ServiceRequest)).all() == []
-    assert department_named("parking") is None
+    opened = service.open_request(
+        resident, service.RequestDetails(payments, "Refund", "Please", answers)
+    )
+
+    stored = [(a.prompt, a.answer, a.question_id) for a in opened.answers]
+    assert stored == [
+        ("What do you need?", "A refund\nA receipt", first.id),
+        ("Order?", "1042", second.id),
+    ]
 
 
 def test_open_request_emails_the_reference_department_and_local_due_date(
@@ -164,10 +160,3 @@ def test_a_request_is_overdue_only_while_we_owe_an_answer_past_its_due_time(
     request = factories.ServiceRequestFactory(status=status, due_at=due)
 
     assert request.is_overdue is overdue
-
-
-def test_topic_choices_lists_the_configured_topics_by_label(app: Flask) -> None:
-    choices = service.topic_choices()
-
-    assert ("privacy", "My personal information and privacy") in choices
-    assert [key for key, _ in choices] == list(app.config["HELPDESK_TOPICS"])

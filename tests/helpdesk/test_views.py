@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from email.message import EmailMessage
 from typing import Any
 
-import pytest
 import sqlalchemy as sa
 from flask import Flask
 
@@ -15,12 +13,6 @@ from jasperrec.extensions import db
 from jasperrec.helpdesk.models import RequestStatus
 from jasperrec.helpdesk.models import ServiceRequest
 from tests import factories
-
-FORM = {
-    "topic": "facilities",
-    "subject": "Arena bench is broken",
-    "description": "The third bench in the arena's change room wobbles.",
-}
 
 
 def stored_requests() -> list[ServiceRequest]:
@@ -70,89 +62,6 @@ def test_index_lists_the_residents_own_requests_open_first_and_flags_past_due(
     assert "Past due" in page
     assert "Someone else&#39;s" not in page
     assert "Sign in</a> or" not in page
-
-
-def test_new_request_needs_sign_in(client: Any) -> None:
-    response = client.get("/helpdesk/new")
-
-    assert response.status_code == 302
-    assert "/auth/login" in response.headers["Location"]
-
-
-def test_new_request_form_offers_the_topics(client: Any, log_in: Any, resident: Any) -> None:
-    log_in(resident)
-
-    page = client.get("/helpdesk/new").get_data(as_text=True)
-
-    assert '<label for="topic">' in page
-    assert "Passes, memberships, payments and refunds" in page
-    assert 'maxlength="200"' in page
-
-
-def test_new_request_files_it_and_redirects_with_reference_and_due_date(
-    app: Flask, client: Any, log_in: Any, resident: Any, outbox: list[EmailMessage]
-) -> None:
-    log_in(resident)
-
-    response = client.post("/helpdesk/new", data=FORM)
-
-    [opened] = stored_requests()
-    assert response.status_code == 302
-    assert response.headers["Location"] == f"/helpdesk/requests/{opened.id}"
-    assert opened.department.name == "Facilities"
-    assert len(outbox) == 1
-    page = client.get(response.headers["Location"]).get_data(as_text=True)
-    due = app.jinja_env.filters["local_time"](opened.due_at)
-    assert f"Your request is Request #{opened.id}; Facilities will answer by {due}." in page
-
-
-@pytest.mark.parametrize(
-    ("field", "value", "message"),
-    [
-        ("topic", "", "Choose a topic."),
-        ("topic", "parking", "Not a valid choice"),
-        ("subject", "", "Give your request a short subject."),
-        ("subject", "x" * 201, "Keep the subject to 200 characters."),
-        ("description", "  ", "Tell us what you need."),
-        ("description", "x" * 5001, "Keep the description to 5000 characters."),
-    ],
-)
-def test_new_request_with_bad_input_shows_the_message_and_writes_nothing(
-    client: Any,
-    log_in: Any,
-    resident: Any,
-    outbox: list[EmailMessage],
-    field: str,
-    value: str,
-    message: str,
-) -> None:
-    log_in(resident)
-
-    response = client.post("/helpdesk/new", data={**FORM, field: value})
-
-    assert response.status_code == 200
-    page = response.get_data(as_text=True)
-    assert f'id="{field}-error"' in page
-    assert message in page
-    assert stored_requests() == []
-    assert outbox == []
-
-
-def test_new_request_is_rate_limited(
-    app: Flask,
-    client: Any,
-    log_in: Any,
-    resident: Any,
-    rate_limits: None,
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    monkeypatch.setitem(app.config, "HELPDESK_REQUEST_LIMIT", "2 per hour")
-    log_in(resident)
-
-    statuses = [client.post("/helpdesk/new", data=FORM).status_code for _ in range(3)]
-
-    assert statuses == [302, 302, 429]
-    assert len(stored_requests()) == 2
 
 
 def test_request_page_shows_the_residents_own_request(
