@@ -35,6 +35,7 @@ class Permission(enum.StrEnum):
     AUTH_STAFF_MANAGE = "auth:staff:manage"
     AUTH_STAFF_VIEW = "auth:staff:view"
     # helpdesk
+    HELPDESK_CATEGORIES_MANAGE = "helpdesk:categories:manage"
     HELPDESK_REQUESTS_ASSIGN = "helpdesk:requests:assign"
     HELPDESK_REQUESTS_REPLY = "helpdesk:requests:reply"
     HELPDESK_REQUESTS_VIEW = "helpdesk:requests:view"
@@ -64,6 +65,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
         _HELPDESK
         | {
             P.HELPDESK_REQUESTS_ASSIGN,
+            # Only their own departments' categories; helpdesk.categories.manage scopes it.
+            P.HELPDESK_CATEGORIES_MANAGE,
             P.AUTH_STAFF_VIEW,
         }
     ),
@@ -85,7 +88,13 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     ),
     # Administrators review break-glass grants only when the sole privacy officer made them.
     Role.ADMINISTRATOR: frozenset(
-        {P.STAFF_CONSOLE_VIEW, P.AUTH_STAFF_VIEW, P.AUTH_STAFF_MANAGE, P.STAFF_BREAK_GLASS_REVIEW}
+        {
+            P.STAFF_CONSOLE_VIEW,
+            P.AUTH_STAFF_VIEW,
+            P.AUTH_STAFF_MANAGE,
+            P.STAFF_BREAK_GLASS_REVIEW,
+            P.HELPDESK_CATEGORIES_MANAGE,
+        }
     ),
 }
 STAFF_ROLES = tuple(role for role in Role if role is not Role.RESIDENT)

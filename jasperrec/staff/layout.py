@@ -27,6 +27,7 @@ STAFF_NAVIGATION = (
     ("Dashboard", "staff.home", Permission.STAFF_CONSOLE_VIEW),
     ("Queues", "staff.queues", Permission.HELPDESK_REQUESTS_VIEW),
     ("People", "staff.people", Permission.AUTH_PEOPLE_SEARCH),
+    ("Request categories", "staff.categories", Permission.HELPDESK_CATEGORIES_MANAGE),
     ("Staff", "staff.accounts_list", Permission.AUTH_STAFF_VIEW),
     ("Privacy", "staff.access_log", Permission.PRIVACY_AUDIT_REVIEW),
     ("Site use", "privacy_console.traffic", Permission.PRIVACY_AUDIT_REVIEW),

@@ -63,6 +63,40 @@ MATRIX: dict[str, tuple[str, str, dict[str, str] | None, dict[str, int]]] = {
     "staff.new_staff": ("GET", "/staff/accounts/new", None, {ADMIN: 200}),
     "staff.staff_roles": ("GET", "/staff/accounts/{colleague}/roles", None, {ADMIN: 200}),
     "staff.set_staff_active": ("POST", "/staff/accounts/{colleague}/deactivate", {}, {ADMIN: 302}),
+    # The category is in the agent's department; the lead leads another, the admin sees all.
+    "staff.categories": ("GET", "/staff/categories", None, {LEAD: 200, ADMIN: 200}),
+    "staff.new_category": ("GET", "/staff/categories/new", None, {LEAD: 200, ADMIN: 200}),
+    "staff.category": ("GET", "/staff/categories/{category}", None, {LEAD: 404, ADMIN: 200}),
+    "staff.add_question": (
+        "POST",
+        "/staff/categories/{category}/questions",
+        {"prompt": "How many?", "kind": "number", "position": "1"},
+        {LEAD: 404, ADMIN: 302},
+    ),
+    "staff.question": (
+        "GET",
+        "/staff/categories/questions/{question}",
+        None,
+        {LEAD: 404, ADMIN: 200},
+    ),
+    "staff.delete_question": (
+        "POST",
+        "/staff/categories/questions/{question}/delete",
+        {},
+        {LEAD: 404, ADMIN: 302},
+    ),
+    "staff.add_keyword": (
+        "POST",
+        "/staff/categories/{category}/keywords",
+        {"phrase": "arena", "priority": "10"},
+        {LEAD: 404, ADMIN: 302},
+    ),
+    "staff.delete_keyword": (
+        "POST",
+        "/staff/categories/keywords/{keyword}/delete",
+        {},
+        {LEAD: 404, ADMIN: 302},
+    ),
     "staff.access_log": ("GET", "/staff/privacy/access-log", None, {PRIVACY: 200}),
     "staff.export_access_log": ("GET", "/staff/privacy/access-log.csv", None, {PRIVACY: 200}),
     "privacy_console.traffic": ("GET", "/staff/privacy/site-use", None, {PRIVACY: 200}),
@@ -132,8 +166,12 @@ def world(department: Any, other_department: Any) -> dict[str, Any]:
     grant = factories.BreakGlassGrantFactory(staff=colleague, resident=resident)
     prepared = attachments.check_images([("a.png", photo("PNG"))], keep_location=False)
     (attachment,) = attachments.attach_images(request, prepared, [])
+    category = factories.CategoryFactory(department=department)
     return {
         "photo": attachment,
+        "category": category,
+        "question": factories.CategoryQuestionFactory(category=category),
+        "keyword": factories.CategoryKeywordFactory(category=category),
         "resident": resident,
         "request": request,
         "colleague": colleague,
@@ -177,6 +215,9 @@ def test_authorisation_matrix(
         grant=world["grant"].id,
         request=world["request"].id,
         photo=world["photo"].token,
+        category=world["category"].id,
+        question=world["question"].id,
+        keyword=world["keyword"].id,
     )
 
     response = client.open(url, method=method, data=data)
