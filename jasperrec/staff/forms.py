@@ -173,6 +173,7 @@ class QueueFilterForm(FlaskForm):
         + [SelectChoice(c.value, c.value.capitalize()) for c in Channel],
         validators=[Optional()],
     )
+    category = SelectField("Category", choices=[], validators=[Optional()])
     sort = SelectField(
         "Sort",
         choices=[SelectChoice(s.value, label) for s, label in SORT_LABELS.items()],

@@ -56,6 +56,8 @@ class QueueFilter:
     assignee_id: int | None = None
     unassigned: bool = False
     channel: Channel | None = None
+    category_id: int | None = None
+    uncategorised: bool = False
     text: str = ""
     sort: QueueSort = QueueSort.DUE
     page: int = 1
@@ -133,6 +135,10 @@ def _conditions(staff: User, filters: QueueFilter) -> list[sa.ColumnElement[bool
         where.append(ServiceRequest.assignee_id == filters.assignee_id)
     if filters.channel is not None:
         where.append(ServiceRequest.channel == filters.channel)
+    if filters.uncategorised:
+        where.append(ServiceRequest.category_id.is_(None))
+    elif filters.category_id is not None:
+        where.append(ServiceRequest.category_id == filters.category_id)
     text = _search_text(filters.text)
     if text:
         where.append(_matches(text))

@@ -30,6 +30,11 @@ def public_categories() -> Sequence[Category]:
     return db.session.scalars(query).all()
 
 
+def all_categories() -> Sequence[Category]:
+    """Return every category, public or not, by name: the choices of the queues' filter."""
+    return db.session.scalars(sa.select(Category).order_by(Category.name, Category.id)).all()
+
+
 def get_public_category(slug: str) -> Category:
     """Return a public category with its questions, by its slug.
 

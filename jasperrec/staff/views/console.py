@@ -11,6 +11,7 @@ from wtforms import SelectChoice
 from jasperrec.auth.permissions import Permission
 from jasperrec.auth.permissions import has_permission
 from jasperrec.auth.permissions import permission_required
+from jasperrec.helpdesk.categories import service as categories
 from jasperrec.helpdesk.models import Channel
 from jasperrec.helpdesk.models import RequestStatus
 
@@ -57,6 +58,10 @@ def _queue_form() -> QueueFilterForm:
         for u in queues.list_colleagues(current_user)
         if u.id != current_user.id
     ]
+    form.category.choices = [
+        SelectChoice("", "Any category"),
+        SelectChoice("none", "None (routed to the default department)"),
+    ] + [SelectChoice(str(c.id), c.name) for c in categories.all_categories()]
     return form
 
 
@@ -77,12 +82,15 @@ def _queue_filter(form: QueueFilterForm) -> queues.QueueFilter:
     if not form.validate():
         return queues.QueueFilter()
     assignee = form.assignee.data or ""
+    category = form.category.data or ""
     return queues.QueueFilter(
         department_id=int(form.department.data) if form.department.data else None,
         statuses=_statuses(form.status.data or ""),
         assignee_id=_assignee_id(assignee),
         unassigned=assignee == "none",
         channel=Channel(form.channel.data) if form.channel.data else None,
+        category_id=int(category) if category.isdigit() else None,
+        uncategorised=category == "none",
         text=form.q.data or "",
         sort=queues.QueueSort(form.sort.data or queues.QueueSort.DUE),
         page=form.page.data or 1,
