@@ -11,3 +11,7 @@ class RequestClosedError(JasperrecError):
 
 class ImageRefusedError(JasperrecError):
     """A photo sent with a request is not one we accept; nothing of it is kept."""
+
+
+class MailRejectedError(JasperrecError):
+    """An incoming email we will never accept; the mail server should bounce it."""
