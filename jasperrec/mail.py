@@ -130,17 +130,20 @@ class UncommittedMailError(RuntimeError):
     """Mail was sent while the database session still held unsaved changes."""
 
 
-def send_mail(to: str, template: str, **context: Any) -> None:
+def send_mail(to: str | None, template: str, **context: Any) -> None:
     """Render a message now and queue its delivery; only after the transaction commits.
 
     A message about a change that then rolls back would be a lie, so refuse to send while
-    the session holds unsaved changes.
+    the session holds unsaved changes. With no address (a contact who gave none, such as a
+    caller), there is no one to write to and nothing is sent.
 
     :raises UncommittedMailError:
     """
     session = db.session
     if session.new or session.dirty or session.deleted:
         raise UncommittedMailError("Commit the transaction before sending mail about it.")
+    if to is None:
+        return
     message = build_message(to, template, **context)
     deliver(message.as_bytes(policy=policy.SMTP))
 

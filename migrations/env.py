@@ -38,11 +38,27 @@ def run_migrations_online() -> None:
     conf_args = dict(migrate_ext.configure_args)
     conf_args.setdefault("process_revision_directives", skip_empty)
     with migrate_ext.db.engine.connect() as connection:
+        # SQLite changes a column by rebuilding its table; with foreign keys enforced,
+        # dropping the old users table would fail, or cascade-delete sessions and
+        # households. Switch them off around the migrations (outside any transaction, the
+        # only place SQLite allows it) and check every key before committing instead.
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            connection.connection.driver_connection.execute("PRAGMA foreign_keys=OFF")
         context.configure(
             connection=connection, target_metadata=migrate_ext.db.metadata, **conf_args
         )
-        with context.begin_transaction():
-            context.run_migrations()
+        try:
+            with context.begin_transaction():
+                context.run_migrations()
+            if sqlite:
+                broken = connection.exec_driver_sql("PRAGMA foreign_key_check").first()
+                connection.rollback()  # end the check's read, so the pragma below applies
+                if broken:
+                    raise RuntimeError(f"a migration left rows pointing at missing rows: {broken}")
+        finally:
+            if sqlite:
+                connection.connection.driver_connection.execute("PRAGMA foreign_keys=ON")
 
 
 if context.is_offline_mode():

@@ -42,13 +42,21 @@ class Relation(enum.StrEnum):
 
 
 class User(UserMixin, db.Model):  # type: ignore[name-defined,misc]
-    """A person who signs in: a resident, or a staff member created by an administrator."""
+    """A person: a resident or staff member who signs in, or a contact who cannot yet.
+
+    A contact is a row with no password: someone who wrote, called or filed a request
+    without an account. They may have no email address (a caller who gave only a phone
+    number). Registering and confirming the same address turns the contact into a resident
+    who keeps the history.
+    """
 
     __tablename__ = "users"
 
     id: Mapped[intpk]
-    email: Mapped[str] = mapped_column(sa.String(254), unique=True)
-    password_hash: Mapped[str] = mapped_column(sa.String(255))
+    # Unique when given; only a contact may have none.
+    email: Mapped[str | None] = mapped_column(sa.String(254), unique=True)
+    # None for a contact, who therefore cannot sign in.
+    password_hash: Mapped[str | None] = mapped_column(sa.String(255))
     first_name: Mapped[str_100]
     last_name: Mapped[str_100]
     email_confirmed_at: Mapped[dt.datetime | None]
@@ -90,6 +98,10 @@ class User(UserMixin, db.Model):  # type: ignore[name-defined,misc]
     sessions: WriteOnlyMapped[UserSession] = relationship(
         back_populates="user", cascade="all, delete-orphan", passive_deletes=True
     )
+    # A registration for a contact's address, waiting for the owner to confirm it.
+    claim: Mapped[ContactClaim | None] = relationship(
+        cascade="all, delete-orphan", passive_deletes=True
+    )
     household: Mapped[list[HouseholdMember]] = relationship(
         back_populates="user",
         cascade="all, delete-orphan",
@@ -102,9 +114,14 @@ class User(UserMixin, db.Model):  # type: ignore[name-defined,misc]
         return self.email_confirmed_at is not None
 
     @property
+    def is_contact(self) -> bool:
+        """Tell whether this is a contact: known from a request, with no password to sign in."""
+        return self.password_hash is None
+
+    @property
     def full_name(self) -> str:
-        """Name as shown on receipts and rosters."""
-        return f"{self.first_name} {self.last_name}"
+        """Name as shown on receipts and rosters; a contact may have given none."""
+        return f"{self.first_name} {self.last_name}".strip() or "(no name given)"
 
     @property
     def is_mfa_enabled(self) -> bool:
@@ -158,6 +175,24 @@ class Department(db.Model):  # type: ignore[name-defined,misc]
     members: Mapped[list[User]] = relationship(
         secondary="department_members", back_populates="departments"
     )
+
+
+class ContactClaim(db.Model):  # type: ignore[name-defined,misc]
+    """A registration waiting for the contact's address to confirm it; one per contact.
+
+    Registering a contact's address does not touch the contact: the chosen password and
+    names wait here until the owner of the address confirms, so registering someone else's
+    address reveals nothing and gains nothing.
+    """
+
+    __tablename__ = "contact_claims"
+
+    id: Mapped[intpk]
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), unique=True)
+    password_hash: Mapped[str] = mapped_column(sa.String(255))
+    first_name: Mapped[str_100]
+    last_name: Mapped[str_100]
+    created_at: Mapped[created_at]
 
 
 class RecoveryCode(db.Model):  # type: ignore[name-defined,misc]

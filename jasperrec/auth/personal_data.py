@@ -39,6 +39,9 @@ class AuthData:
             "recovery_codes",
             "staff_roles",
             "department_members",
+            # A registration waiting on a contact's confirmation; it may be a stranger's,
+            # so it is not shown to the contact, and it goes when the claim is finished.
+            "contact_claims",
         }
     )
 

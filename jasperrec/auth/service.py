@@ -21,6 +21,8 @@ from . import tokens
 from .errors import EmailTakenError
 from .errors import InvalidTokenError
 from .errors import WeakPasswordError
+from .errors import WrongPasswordError
+from .models import ContactClaim
 from .models import Department
 from .models import User
 from .models import UserSession
@@ -112,8 +114,10 @@ def register_user(email: str, password: str, first_name: str, last_name: str) ->
     """Create an unconfirmed account and email a confirmation link.
 
     When the address already has an account, create nothing and email its owner a notice
-    instead, so that registering cannot reveal who has an account. Returns the new user, or
-    None when the address was taken.
+    instead, so that registering cannot reveal who has an account. When the address is a
+    contact's, keep the registration aside and email a link that brings the contact's
+    history into the account once the address's owner confirms it (see claim_contact).
+    Returns the new user, or None when the address was taken.
 
     :raises WeakPasswordError:
     """
@@ -121,8 +125,13 @@ def register_user(email: str, password: str, first_name: str, last_name: str) ->
     check_password(password, first_name, last_name, email.split("@")[0])
     password_hash = passwords.hash_password(password)
     existing = find_user_by_email(email)
+    if existing is not None and existing.is_contact:
+        _stage_claim(existing, password_hash, first_name, last_name)
+        db.session.commit()
+        _send_claim_link(existing)
+        return None
     if existing is not None:
-        send_mail(existing.email, "auth/registration_attempt", user=existing)
+        send_mail(email, "auth/registration_attempt", user=existing)
         return None
     user = User(
         email=email,
@@ -139,7 +148,60 @@ def register_user(email: str, password: str, first_name: str, last_name: str) ->
 
 def _send_confirmation(user: User) -> None:
     token = tokens.make_token(user, tokens.CONFIRM_EMAIL)
-    send_mail(user.email, "auth/confirm_email", user=user, token=token)
+    send_mail(_address(user), "auth/confirm_email", user=user, token=token)
+
+
+def _address(user: User) -> str:
+    """Return the address of someone who has one; every account does, a contact may not."""
+    if user.email is None:
+        raise ValueError(f"user {user.id} has no email address")
+    return user.email
+
+
+def _stage_claim(contact: User, password_hash: str, first_name: str, last_name: str) -> None:
+    """Keep a registration for a contact's address aside; flushes only.
+
+    A later registration replaces an earlier one, whose link then stops working.
+    """
+    if contact.claim is not None:
+        db.session.delete(contact.claim)
+        db.session.flush()
+    contact.claim = ContactClaim(
+        password_hash=password_hash, first_name=first_name.strip(), last_name=last_name.strip()
+    )
+    db.session.flush()
+
+
+def _send_claim_link(contact: User) -> None:
+    token = tokens.make_token(contact, tokens.CLAIM_CONTACT)
+    send_mail(_address(contact), "auth/claim_contact", claim=contact.claim, token=token)
+
+
+def claim_contact(token: str, password: str) -> User:
+    """Turn a contact into the resident who registered their address, history and all.
+
+    The link proves the address is theirs and the password proves they are the one who
+    registered: someone who registered another person's address cannot finish, and the
+    address's owner clicking a link they did not ask for hands nothing to that someone.
+
+    :raises InvalidTokenError:
+    :raises WrongPasswordError:
+    """
+    max_age = int(current_app.config["AUTH_CONFIRM_MAX_AGE_HOURS"]) * 3600
+    user = tokens.user_for_token(token, tokens.CLAIM_CONTACT, max_age)
+    claim = user.claim
+    if claim is None or not user.is_contact:
+        raise InvalidTokenError(tokens.USED_OR_EXPIRED)
+    if not passwords.verify_password(claim.password_hash, password):
+        raise WrongPasswordError("That is not the password you chose when you registered.")
+    now = utcnow()
+    user.password_hash = claim.password_hash
+    user.first_name, user.last_name = claim.first_name, claim.last_name
+    user.email_confirmed_at = now
+    user.password_changed_at = now
+    user.claim = None
+    db.session.commit()
+    return user
 
 
 def resend_confirmation(email: str) -> None:
@@ -154,7 +216,8 @@ def resend_confirmation(email: str) -> None:
 def send_confirmation_link(email: str) -> None:
     """Email a fresh confirmation link if the address has an unconfirmed account."""
     user = find_user_by_email(email)
-    if user is not None and not user.is_email_confirmed:
+    # A contact has no account to confirm: they are answered like an unknown address.
+    if user is not None and not user.is_contact and not user.is_email_confirmed:
         _send_confirmation(user)
 
 
@@ -191,7 +254,7 @@ def change_password(
     :raises WeakPasswordError:
     """
     lockout.check_current_password(user, current)
-    check_password(new, user.first_name, user.last_name, user.email.split("@")[0])
+    check_password(new, user.first_name, user.last_name, (user.email or "").split("@")[0])
     user.password_hash = passwords.hash_password(new)
     user.password_changed_at = utcnow()
     end_user_sessions(user, "password changed", except_session=keep_session)
@@ -237,9 +300,13 @@ def request_password_reset(email: str, template: str = "auth/reset_password") ->
 
 @task()
 def send_reset_link(email: str, template: str) -> None:
-    """Email a link to choose a password if the address has an active account."""
+    """Email a link to choose a password if the address has an active account.
+
+    A contact has no account, so gets nothing, like an unknown address: their way in is to
+    register, which a reset link would otherwise bypass.
+    """
     user = find_user_by_email(email)
-    if user is None or not user.is_active:
+    if user is None or not user.is_active or user.is_contact:
         return
     token = tokens.make_token(user, tokens.RESET_PASSWORD)
     send_mail(user.email, template, user=user, token=token)
@@ -252,7 +319,7 @@ def user_for_reset_token(token: str) -> User:
     """
     max_age = int(current_app.config["AUTH_RESET_MAX_AGE_MINUTES"]) * 60
     user = tokens.user_for_token(token, tokens.RESET_PASSWORD, max_age)
-    if not user.is_active:
+    if not user.is_active or user.is_contact:
         raise InvalidTokenError(tokens.USED_OR_EXPIRED)
     return user
 
@@ -264,7 +331,7 @@ def reset_password(token: str, new: str) -> User:
     :raises WeakPasswordError:
     """
     user = user_for_reset_token(token)
-    check_password(new, user.first_name, user.last_name, user.email.split("@")[0])
+    check_password(new, user.first_name, user.last_name, (user.email or "").split("@")[0])
     user.password_hash = passwords.hash_password(new)
     user.password_changed_at = utcnow()
     lockout.unlock(user)

@@ -88,7 +88,8 @@ def authenticate(email: str, password: str) -> User:
     # Verify even for unknown or locked accounts, so timing reveals nothing.
     valid = passwords.verify_password(found.password_hash if found else None, password)
     user = db.session.get(User, found.id) if found else None
-    if user is None or not user.is_active:
+    # A contact has no password and no account: answered as an unknown address, uncounted.
+    if user is None or not user.is_active or user.password_hash is None:
         raise InvalidCredentialsError()
     if not valid:
         if user.locked_at is None:

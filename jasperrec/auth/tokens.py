@@ -1,4 +1,4 @@
-"""Signed, expiring, single-use tokens for email links: confirmation, password reset, unlock."""
+"""Signed, expiring, single-use tokens for email links: confirmation, reset, unlock, claim."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ from .models import User
 CONFIRM_EMAIL = "confirm-email"
 RESET_PASSWORD = "reset-password"  # noqa: S105 (a token purpose, not a secret)
 UNLOCK_ACCOUNT = "unlock-account"
+CLAIM_CONTACT = "claim-contact"
 USED_OR_EXPIRED = "This link was already used or is no longer valid."
 
 
@@ -32,6 +33,11 @@ def _state(user: User, purpose: str) -> str:
     elif purpose == UNLOCK_ACCOUNT:
         # Unlocking clears locked_at and a later lock sets a new one, so the link works once.
         material = f"{user.locked_at.timestamp() if user.locked_at else None}"
+    elif purpose == CLAIM_CONTACT:
+        # Each registration replaces the claim with a freshly salted hash, and finishing
+        # one sets the account's password, so a link outlives neither.
+        claimed = user.claim.password_hash if user.claim else None
+        material = f"{user.email}|{user.password_hash}|{claimed}"
     else:
         material = f"{user.password_hash}|{user.last_login_at}"
     return hashlib.sha256(material.encode()).hexdigest()[:16]

@@ -7,13 +7,15 @@ from flask import Flask
 
 from jasperrec.personal_data import register
 
+from . import references
 from .personal_data import HelpdeskData
 from .views import bp
 
 
 def init_app(app: Flask) -> None:
-    """Register the helpdesk's provider of a resident's requests and messages."""
+    """Register the helpdesk's personal-data provider and number new requests on flush."""
     register(app, HelpdeskData())
+    references.listen()
 
 
 __all__ = ["bp", "init_app"]

@@ -48,6 +48,9 @@ class ServiceRequest(db.Model):  # type: ignore[name-defined,misc]
     __tablename__ = "service_requests"
 
     id: Mapped[intpk]
+    # The public reference, JR-YYYY-NNNNNN, numbered per local year by references.py.
+    reference: Mapped[str] = mapped_column(sa.String(20), unique=True)
+    # The resident, or the contact (a user with no password) who asked without an account.
     customer_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
     department_id: Mapped[int] = mapped_column(sa.ForeignKey("departments.id"), index=True)
     assignee_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"), index=True)
@@ -61,6 +64,18 @@ class ServiceRequest(db.Model):  # type: ignore[name-defined,misc]
     # The published service standard's deadline, fixed when the request arrives.
     due_at: Mapped[dt.datetime | None]
     closed_at: Mapped[dt.datetime | None]
+    # SHA-256 of the private follow link's token given to a visitor without an account.
+    follow_token_hash: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
+    # Where the problem is, when the resident says (the mobile app sends its position).
+    location_address: Mapped[str | None] = mapped_column(sa.String(200))
+    latitude: Mapped[float | None] = mapped_column(sa.Float)
+    longitude: Mapped[float | None] = mapped_column(sa.Float)
+    # The device a mobile-app request came from; for staff diagnosing the app, never shown
+    # on the resident's request pages (it is in their personal-data download).
+    device_model: Mapped[str | None] = mapped_column(sa.String(100))
+    device_os_version: Mapped[str | None] = mapped_column(sa.String(40))
+    app_version: Mapped[str | None] = mapped_column(sa.String(40))
+    install_id: Mapped[str | None] = mapped_column(sa.String(64))
 
     customer: Mapped[User] = relationship(foreign_keys=[customer_id])
     assignee: Mapped[User | None] = relationship(foreign_keys=[assignee_id])
@@ -140,3 +155,12 @@ class Attachment(db.Model):  # type: ignore[name-defined,misc]
     created_at: Mapped[created_at]
 
     request: Mapped[ServiceRequest] = relationship(back_populates="attachments")
+
+
+class RequestReferenceCounter(db.Model):  # type: ignore[name-defined,misc]
+    """The last reference number handed out in one local year."""
+
+    __tablename__ = "request_reference_counters"
+
+    year: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    last_number: Mapped[int]

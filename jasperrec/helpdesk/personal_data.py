@@ -95,7 +95,7 @@ class HelpdeskData:
 
 def _request_row(request: ServiceRequest) -> Row:
     return {
-        "request_reference": f"#{request.id}",
+        "request_reference": request.reference,
         "subject": request.subject,
         "description": request.description,
         "topic": request.category.slug if request.category else None,
@@ -107,6 +107,16 @@ def _request_row(request: ServiceRequest) -> Row:
         "created_at": iso(request.created_at),
         "answer_due_at": iso(request.due_at),
         "closed_at": iso(request.closed_at),
+        "location_address": request.location_address,
+        # Numbers as text, so the CSV and the JSON show the position exactly as stored.
+        "latitude": None if request.latitude is None else str(request.latitude),
+        "longitude": None if request.longitude is None else str(request.longitude),
+        # The app's device details identify a phone, so they are the resident's personal
+        # information: staff-only in the console, but part of the resident's own copy.
+        "device_model": request.device_model,
+        "device_os_version": request.device_os_version,
+        "app_version": request.app_version,
+        "app_install_id": request.install_id,
     }
 
 
@@ -120,7 +130,7 @@ def _answer_row(request: ServiceRequest, answer: RequestAnswer) -> Row:
 
 def _message_row(message: ServiceRequestMessage) -> Row:
     return {
-        "request_reference": f"#{message.request_id}",
+        "request_reference": message.request.reference,
         "from": message.author.staff_label if message.is_from_staff else "You",
         "sent_at": iso(message.created_at),
         "message": message.body,

@@ -70,8 +70,22 @@ def open_request(
         db.session.add(service_request)
         attachments.attach_images(service_request, images, written)
         db.session.commit()
-    send_mail(customer.email, "helpdesk/request_received", service_request=service_request)
+    acknowledge(service_request)
     return service_request
+
+
+def acknowledge(service_request: ServiceRequest, follow_url: str | None = None) -> None:
+    """Email the customer the reference and the answer-by date, if they gave an address.
+
+    A visitor without an account gets their private follow link in it.
+    """
+    send_mail(
+        service_request.customer.email,
+        "helpdesk/request_received",
+        service_request=service_request,
+        standard_days=standards.days_for(service_request.channel, current_app.config),
+        follow_url=follow_url,
+    )
 
 
 def list_requests_for(customer: User) -> Sequence[ServiceRequest]:

@@ -93,7 +93,7 @@ def category_request(slug: str) -> ResponseReturnValue:
             form.photos.errors.append(str(exc))
             return _new_request_page(form, category), 400
         flash(
-            f"Thank you. Your request is Request #{opened.id}; {opened.department.name} will "
+            f"Thank you. Your reference is {opened.reference}; {opened.department.name} will "
             f"answer by {local_time(opened.due_at)}.",
             "success",
         )

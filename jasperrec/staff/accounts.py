@@ -132,7 +132,7 @@ def create_staff(actor: User | None, details: NewStaff, password: str | None = N
         )
     db.session.commit()
     if password is None:
-        request_password_reset(user.email, template="staff/invitation")
+        request_password_reset(email, template="staff/invitation")
     return user
 
 

@@ -160,6 +160,7 @@ def list_entries(filters: AuditFilter, limit: int = 1000) -> Sequence[AuditEntry
         selectinload(AuditEntry.staff),
         selectinload(AuditEntry.resident),
         selectinload(AuditEntry.shown),
+        selectinload(AuditEntry.service_request),
     )
     if filters.staff_id is not None:
         query = query.where(AuditEntry.staff_id == filters.staff_id)
@@ -266,7 +267,7 @@ def entries_csv(reviewed: Sequence[ReviewedEntry]) -> str:
                 e.kind.value,
                 e.purpose.value,
                 f"{e.record_type} {e.record_id or ''}".strip(),
-                e.request_id or "",
+                e.service_request.reference if e.service_request else "",
                 e.break_glass_id or "",
                 e.detail or "",
                 "; ".join(sorted(item.flags)),

@@ -14,6 +14,7 @@ from jasperrec.auth.models import User
 from jasperrec.db import created_at
 from jasperrec.db import intpk
 from jasperrec.extensions import db
+from jasperrec.helpdesk.models import ServiceRequest
 
 
 class AccessKind(enum.StrEnum):
@@ -111,6 +112,8 @@ class AuditEntry(db.Model):  # type: ignore[name-defined,misc]
     staff: Mapped[User] = relationship(foreign_keys=[staff_id])
     resident: Mapped[User | None] = relationship(foreign_keys=[resident_id])
     break_glass: Mapped[BreakGlassGrant | None] = relationship()
+    # Read for the request's public reference, the name residents know it by.
+    service_request: Mapped[ServiceRequest | None] = relationship(viewonly=True)
     shown: Mapped[list[AuditEntryResident]] = relationship(
         order_by="AuditEntryResident.resident_id", viewonly=True
     )

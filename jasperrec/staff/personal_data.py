@@ -45,6 +45,7 @@ def _record_views(user: User) -> Kind:
         .options(
             selectinload(AuditEntry.staff).selectinload(User.departments),
             selectinload(AuditEntry.break_glass),
+            selectinload(AuditEntry.service_request),
         )
         .where(AuditEntry.resident_id == user.id)
         .order_by(AuditEntry.created_at.desc(), AuditEntry.id.desc())
@@ -104,7 +105,7 @@ def _row(entry: AuditEntry) -> Row:
         "staff_member": entry.staff.staff_label,
         "what_was_opened": entry.kind.value,
         "why": entry.purpose.value,
-        "request_reference": f"#{entry.request_id}" if entry.request_id else None,
+        "request_reference": entry.service_request.reference if entry.service_request else None,
         "outside_usual_work": entry.purpose is AccessPurpose.BREAK_GLASS,
         "stated_reason": BREAK_GLASS_LABELS[grant.reason] if grant else None,
         "stated_explanation": grant.explanation if grant else None,

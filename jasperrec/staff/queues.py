@@ -68,6 +68,7 @@ class QueueRow:
     """One request as the queues page lists it, read before the audit entry commits."""
 
     id: int
+    reference: str
     subject: str
     customer_id: int
     customer_name: str
@@ -85,6 +86,7 @@ class QueueRow:
         """Copy what the page shows from a request with its people and department loaded."""
         return cls(
             r.id,
+            r.reference,
             r.subject,
             r.customer_id,
             r.customer.full_name,
@@ -116,8 +118,9 @@ def _search_text(text: str) -> str:
 
 
 def _matches(text: str) -> sa.ColumnElement[bool]:
-    """Requests whose number, subject or description holds the text; % and _ match themselves."""
+    """Requests whose reference, subject or description holds the text; % and _ match themselves."""
     found = sa.or_(
+        ServiceRequest.reference.icontains(text, autoescape=True),
         ServiceRequest.subject.icontains(text, autoescape=True),
         ServiceRequest.description.icontains(text, autoescape=True),
     )

@@ -47,8 +47,10 @@ def mask_phone(phone: str | None) -> str:
     return f"•••-•••-{digits[-4:]}" if len(digits) >= 4 else ""
 
 
-def mask_email(email: str) -> str:
+def mask_email(email: str | None) -> str:
     """Show only the first letter of the mailbox and the domain."""
+    if not email:
+        return "no email given"
     local, _, domain = email.partition("@")
     return f"{local[:1]}•••@{domain}"
 
@@ -151,7 +153,9 @@ def justify(staff: User, resident_id: int, request_id: int | None = None) -> Jus
     if has_permission(staff, Permission.HELPDESK_REQUESTS_VIEW):
         found = find_justifying_request(staff, resident_id, request_id)
         if found is not None:
-            return Justification(AccessPurpose.SERVICE_REQUEST, f"request #{found.id}", found.id)
+            return Justification(
+                AccessPurpose.SERVICE_REQUEST, f"request {found.reference}", found.id
+            )
     grant = active_grant(staff, resident_id)
     if grant is not None:
         return Justification(

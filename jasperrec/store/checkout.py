@@ -75,7 +75,7 @@ def check_out(user: User, gateway: PaymentGateway, success_url: str, cancel_url:
             return _settle_free_order(order)
         session = gateway.create_checkout_session(
             reference=order.reference,
-            customer_email=user.email,
+            customer_email=user.email or "",
             currency=order.currency,
             lines=_payment_lines(order),
             success_url=success_url,

@@ -186,7 +186,7 @@ def test_a_resident_asks_a_question_and_reads_the_request_page(
     expect(page.get_by_role("alert")).to_contain_text("Enter a number, such as 3 or 2.5.")
     page.get_by_label("Participant's age").fill("9")
     page.get_by_role("button", name="Send my request").click()
-    expect(page.get_by_role("heading", level=1)).to_contain_text("Request #")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("JR-")
     expect(page.get_by_role("main")).to_contain_text("Participant's age")
     expect(page.get_by_role("main")).to_contain_text("Recreation Programs")
     check_page(page)

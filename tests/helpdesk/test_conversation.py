@@ -166,7 +166,7 @@ def test_reply_emails_the_resident_a_link_without_the_personal_details(
 
     [sent] = outbox
     assert sent["To"] == resident.email
-    assert sent["Subject"] == f"There is a reply to your Request #{request_.id}"
+    assert sent["Subject"] == f"There is a reply to your request {request_.reference}"
     for part in ("plain", "html"):
         body = sent.get_body((part,))
         assert body is not None

@@ -49,14 +49,14 @@ def test_requests_and_their_whole_conversation_are_two_kinds_joined_by_reference
     conversation(factories.UserFactory(), agent)
     kinds = kinds_by_key(user)
     (row,) = kinds["helpdesk_requests"].rows
-    assert row["request_reference"] == f"#{request.id}"
+    assert row["request_reference"] == request.reference
     assert row["subject"] == "Pool hours"
     messages = kinds["helpdesk_messages"].rows
     assert [(m["from"], m["message"]) for m in messages] == [
         ("You", "When does it open?"),
         ("Mina, Aquatics", "At six."),
     ]
-    assert {m["request_reference"] for m in messages} == {f"#{request.id}"}
+    assert {m["request_reference"] for m in messages} == {request.reference}
 
 
 def test_staff_are_named_by_first_name_and_department_only(user: Any) -> None:
@@ -103,12 +103,12 @@ def test_the_answers_to_a_categorys_questions_are_a_kind_of_their_own(user: Any)
     assert row["topic"] == category.slug
     assert list(kinds["helpdesk_answers"].rows) == [
         {
-            "request_reference": f"#{request.id}",
+            "request_reference": request.reference,
             "question": "Where exactly?",
             "answer": "Pyramid Lake trail",
         },
         {
-            "request_reference": f"#{request.id}",
+            "request_reference": request.reference,
             "question": "What is it about?",
             "answer": "Trail\nSigns",
         },
@@ -126,3 +126,25 @@ def test_the_answers_kind_matches_the_published_schema_and_a_bad_row_does_not(us
     answers["rows"][0]["answer"] = 3
     with pytest.raises(jsonschema.ValidationError):
         VALIDATOR.validate(document)
+
+
+def test_the_location_and_the_apps_device_details_are_in_the_residents_own_copy(
+    user: Any,
+) -> None:
+    factories.ServiceRequestFactory(
+        customer=user,
+        location_address="Connaught Dr & Hazel Ave",
+        latitude=52.8737,
+        longitude=-118.0814,
+        device_model="Pixel 8",
+        device_os_version="Android 15",
+        app_version="1.4.2",
+        install_id="3f1c-install",
+    )
+
+    (row,) = kinds_by_key(user)["helpdesk_requests"].rows
+
+    assert row["location_address"] == "Connaught Dr & Hazel Ave"
+    assert (row["latitude"], row["longitude"]) == ("52.8737", "-118.0814")
+    assert (row["device_model"], row["device_os_version"]) == ("Pixel 8", "Android 15")
+    assert (row["app_version"], row["app_install_id"]) == ("1.4.2", "3f1c-install")

@@ -98,17 +98,17 @@ def test_open_request_emails_the_reference_department_and_local_due_date(
     assert len(outbox) == 1
     message = outbox[0]
     assert message["To"] == resident.email
-    assert f"Request #{opened.id}" in message["Subject"]
+    assert opened.reference in message["Subject"]
     body = message.get_body(("plain",))
     assert body is not None
     text = body.get_content()
-    assert f"Request #{opened.id}" in text
+    assert opened.reference in text
     assert "Finance will answer by" in text
     assert app.jinja_env.filters["local_time"](opened.due_at) in text
     assert f"/helpdesk/requests/{opened.id}" in text
     html = message.get_body(("html",))
     assert html is not None
-    assert f"Request #{opened.id}" in html.get_content()
+    assert opened.reference in html.get_content()
 
 
 def test_list_requests_for_shows_only_the_residents_own_open_first(resident: Any) -> None:

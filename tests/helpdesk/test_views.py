@@ -57,7 +57,7 @@ def test_index_lists_the_residents_own_requests_open_first_and_flags_past_due(
 
     page = response.get_data(as_text=True)
     assert response.headers["Cache-Control"] == "no-store"
-    assert f"Request #{late.id}" in page
+    assert late.reference in page
     assert page.index("Late one") < page.index("Closed one")
     assert "Past due" in page
     assert "Someone else&#39;s" not in page
@@ -80,7 +80,7 @@ def test_request_page_shows_the_residents_own_request(
     assert response.status_code == 200
     assert response.headers["Cache-Control"] == "no-store"
     page = response.get_data(as_text=True)
-    assert f"Request #{request.id}: Lost membership card" in page
+    assert f"{request.reference}: Lost membership card" in page
     assert "I lost it at the pool." in page
     assert request.department.name in page
     assert app.jinja_env.filters["local_time"](request.due_at) in page

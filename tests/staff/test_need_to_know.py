@@ -60,7 +60,7 @@ def test_agent_with_a_linked_request_sees_the_profile_and_leaves_one_entry_namin
 
     assert response.status_code == 200
     assert b"403-555-0199" in response.data
-    assert f"request #{request.id}".encode() in response.data
+    assert request.reference.encode() in response.data
     [entry] = audit_entries()
     assert (entry.staff_id, entry.resident_id, entry.request_id) == (
         agent.id,

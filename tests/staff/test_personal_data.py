@@ -50,7 +50,7 @@ def test_a_view_for_a_request_names_the_staff_member_by_first_name_and_departmen
     (row,) = views_of(user)
     assert row["staff_member"] == "Mina, Aquatics"
     assert row["why"] == "service request"
-    assert row["request_reference"] == f"#{request.id}"
+    assert row["request_reference"] == request.reference
     assert row["outside_usual_work"] is False
     assert "Quiet-Surname" not in repr(row)
 

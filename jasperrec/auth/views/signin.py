@@ -28,8 +28,10 @@ from ..errors import AccountLockedError
 from ..errors import InvalidCredentialsError
 from ..errors import InvalidTokenError
 from ..errors import WeakPasswordError
+from ..errors import WrongPasswordError
 from ..forms import EmailOnlyForm
 from ..forms import LoginForm
+from ..forms import PasswordOnlyForm
 from ..forms import RegistrationForm
 from ..forms import ResetPasswordForm
 from ..models import User
@@ -230,3 +232,22 @@ def unlock_account(token: str) -> ResponseReturnValue:
         flash("Your account is unlocked. You can sign in again.", "success")
         return redirect(url_for("auth.login"))
     return render_template("auth/unlock_account.html", form=form)
+
+
+@bp.route("/claim/<token>", methods=["GET", "POST"])
+@limiter.limit(lambda: limit_from("AUTH_REAUTH_LIMIT"), methods=["POST"], scope="claim-contact")
+@no_store
+def claim_contact(token: str) -> ResponseReturnValue:
+    form = PasswordOnlyForm()
+    form.password.label.text = "The password you chose when registering"
+    if form.validate_on_submit():
+        try:
+            service.claim_contact(token, form.password.data)
+        except InvalidTokenError as exc:
+            return _bad_link(exc)
+        except WrongPasswordError as exc:
+            form.password.errors.append(str(exc))
+        else:
+            flash("Your account is ready and your earlier requests are in it. Sign in.", "success")
+            return redirect(url_for("auth.login"))
+    return render_template("auth/claim_contact.html", form=form)

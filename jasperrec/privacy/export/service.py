@@ -164,7 +164,7 @@ def resident_summary(user: User) -> dict[str, str | int]:
     """Name the resident the download is about, as its JSON document does."""
     return {
         "id": user.id,
-        "email": user.email,
+        "email": user.email or "",
         "first_name": user.first_name,
         "last_name": user.last_name,
     }
