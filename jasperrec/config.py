@@ -109,6 +109,9 @@ DEFAULTS: dict[str, Any] = {
     "HELPDESK_ATTACHMENT_MAX_COUNT": 5,
     "HELPDESK_ATTACHMENT_MAX_BYTES": 10 * 1024 * 1024,
     "HELPDESK_ATTACHMENT_MAX_PIXELS": 60_000_000,
+    # Visitors without an account: per client, and per email address whoever sends.
+    "HELPDESK_VISITOR_LIMIT": "5 per hour",
+    "HELPDESK_VISITOR_EMAIL_LIMIT": "5 per day",
     # Store. Prices are in integer cents of this currency; GST is the federal 5 %.
     "STORE_CURRENCY": "CAD",
     "STORE_GST_RATE_PERCENT": 5,

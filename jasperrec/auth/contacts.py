@@ -8,10 +8,16 @@ from sqlalchemy.exc import IntegrityError
 from jasperrec.extensions import db
 
 from .models import User
+from .phones import normalise_phone
 from .service import normalise_email
 
 NAME_MAX = 100
 PHONE_MAX = 20
+
+
+def _phone(value: str | None) -> str | None:
+    """Store a phone number the way accounts do when it reads as one, else as typed."""
+    return normalise_phone(value) or _clean(value, PHONE_MAX) or None
 
 
 def _clean(value: str | None, limit: int) -> str:
@@ -29,7 +35,7 @@ def create_contact(
         password_hash=None,
         first_name=_clean(first_name, NAME_MAX),
         last_name=_clean(last_name, NAME_MAX),
-        phone=_clean(phone, PHONE_MAX) or None,
+        phone=_phone(phone),
     )
     db.session.add(contact)
     db.session.flush()
@@ -65,4 +71,4 @@ def _fill_in(contact: User, *, first_name: str, last_name: str, phone: str | Non
         contact.first_name = _clean(first_name, NAME_MAX)
         contact.last_name = _clean(last_name, NAME_MAX)
     if not contact.phone:
-        contact.phone = _clean(phone, PHONE_MAX) or None
+        contact.phone = _phone(phone)

@@ -26,9 +26,9 @@ from wtforms.validators import ValidationError
 from .models import Relation
 from .passwords import MAX_LENGTH
 from .passwords import MIN_LENGTH
+from .phones import PHONE
 
 POSTAL_CODE = re.compile(r"^[ABCEGHJ-NPRSTVXY]\d[ABCEGHJ-NPRSTV-Z] ?\d[ABCEGHJ-NPRSTV-Z]\d$", re.I)
-PHONE = re.compile(r"^(?:\+?1[\s.-]?)?\(?([2-9]\d{2})\)?[\s.-]?([2-9]\d{2})[\s.-]?(\d{4})$")
 PROVINCES = [
     ("", "Choose a province or territory"),
     ("AB", "Alberta"),
@@ -264,12 +264,6 @@ class HouseholdMemberForm(FlaskForm):
             Length(max=2000, message="At most 2,000 characters."),
         ],
     )
-
-
-def normalise_phone(value: str | None) -> str | None:
-    """Store phone numbers one way: 780-852-3356."""
-    match = PHONE.match(value or "")
-    return "-".join(match.groups()) if match else None
 
 
 def normalise_postal_code(value: str | None) -> str | None:

@@ -6,6 +6,7 @@ import dataclasses
 from collections.abc import Sequence
 
 import sqlalchemy as sa
+from flask import current_app
 
 from jasperrec.auth.models import User
 from jasperrec.db import utcnow
@@ -30,11 +31,43 @@ from .routing import route
 class RequestDetails:
     """What a resident writes when asking for help, in the category they picked."""
 
-    category: Category
+    # None only for a call the agent did not file under a category.
+    category: Category | None
     subject: str
     description: str
     # Answers to the category's extra questions, by question id.
     answers: Answers = dataclasses.field(default_factory=dict)
+    # Where the problem is, in the resident's words, when it has a place.
+    location_address: str | None = None
+
+
+def file_request(
+    customer: User, details: RequestDetails, channel: Channel = Channel.WEB
+) -> ServiceRequest:
+    """Route a request to its department's queue, due by the channel's standard; flushes only.
+
+    Without a category (a call the agent did not file under one) the keyword rules route it.
+    """
+    received = utcnow()
+    subject, description = details.subject.strip(), details.description.strip()
+    category, department = route(details.category, f"{subject}\n{description}")
+    location = " ".join((details.location_address or "").split())
+    service_request = ServiceRequest(
+        customer=customer,
+        department=department,
+        category=category,
+        channel=channel,
+        subject=subject,
+        description=description,
+        location_address=location or None,
+        status=RequestStatus.NEW,
+        created_at=received,
+        due_at=standards.due_at(received, channel),
+        answers=answer_rows(details.category, details.answers) if details.category else [],
+    )
+    db.session.add(service_request)
+    db.session.flush()
+    return service_request
 
 
 def open_request(
@@ -51,30 +84,15 @@ def open_request(
     :raises ImageRefusedError:
     """
     images = attachments.check_images(photos, keep_location=share_location)
-    received = utcnow()
-    subject, description = details.subject.strip(), details.description.strip()
-    category, department = route(details.category, f"{subject}\n{description}")
-    service_request = ServiceRequest(
-        customer_id=customer.id,
-        department=department,
-        category=category,
-        channel=Channel.WEB,
-        subject=subject,
-        description=description,
-        status=RequestStatus.NEW,
-        created_at=received,
-        due_at=standards.due_at(received, Channel.WEB),
-        answers=answer_rows(details.category, details.answers),
-    )
     with attachments.kept_only_if_committed() as written:
-        db.session.add(service_request)
+        service_request = file_request(customer, details)
         attachments.attach_images(service_request, images, written)
         db.session.commit()
     acknowledge(service_request)
     return service_request
 
 
-def acknowledge(service_request: ServiceRequest, follow_url: str | None = None) -> None:
+def acknowledge(service_request: ServiceRequest, follow_token: str | None = None) -> None:
     """Email the customer the reference and the answer-by date, if they gave an address.
 
     A visitor without an account gets their private follow link in it.
@@ -84,7 +102,7 @@ def acknowledge(service_request: ServiceRequest, follow_url: str | None = None) 
         "helpdesk/request_received",
         service_request=service_request,
         standard_days=standards.days_for(service_request.channel, current_app.config),
-        follow_url=follow_url,
+        follow_token=follow_token,
     )
 
 
@@ -126,13 +144,23 @@ def add_follow_up(customer: User, request_id: int, body: str) -> ServiceRequestM
     :raises NotFoundError:
     :raises RequestClosedError:
     """
-    service_request = get_request_for(customer, request_id)
+    return add_customer_message(get_request_for(customer, request_id), body)
+
+
+def add_customer_message(service_request: ServiceRequest, body: str) -> ServiceRequestMessage:
+    """Add the customer's message to their open request, however they reached it.
+
+    :raises RequestClosedError:
+    """
     if not service_request.is_open:
         raise RequestClosedError(
             "This request is closed, so we cannot add to it. Please ask a new question."
         )
     message = ServiceRequestMessage(
-        request=service_request, author_id=customer.id, body=body.strip(), created_at=utcnow()
+        request=service_request,
+        author_id=service_request.customer_id,
+        body=body.strip(),
+        created_at=utcnow(),
     )
     if service_request.status is RequestStatus.WAITING:
         service_request.status = RequestStatus.OPEN

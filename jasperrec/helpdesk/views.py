@@ -14,11 +14,14 @@ from flask_login import current_user
 from flask_login import login_required
 
 from jasperrec.extensions import client_key
+from jasperrec.extensions import keyed_hash
 from jasperrec.extensions import limiter
+from jasperrec.headers import no_store
 from jasperrec.pages.views import local_time
 
 from . import attachments
 from . import service
+from . import visitors
 from .categories import service as categories
 from .categories.forms import answers_from
 from .categories.forms import question_fields
@@ -28,6 +31,7 @@ from .errors import ImageRefusedError
 from .errors import RequestClosedError
 from .forms import MessageForm
 from .forms import NewRequestForm
+from .forms import VisitorRequestForm
 from .forms import read_uploads
 
 bp = Blueprint("helpdesk", __name__, url_prefix="/helpdesk")
@@ -53,6 +57,16 @@ def _resident_key() -> str:
     if current_user.is_authenticated:
         return f"user:{current_user.id}"
     return client_key()
+
+
+def _email_key() -> str:
+    """Count visitor requests per typed address, whoever sends them, as a keyed hash."""
+    email = request.form.get("email", "").strip().lower()
+    return "visitor-email:" + keyed_hash(email, "visitor-email")
+
+
+def _no_email() -> bool:
+    return not request.form.get("email", "").strip()
 
 
 @bp.route("/")
@@ -82,7 +96,11 @@ def category_request(slug: str) -> ResponseReturnValue:
     form = with_questions(NewRequestForm, category)()
     if form.validate_on_submit():
         details = service.RequestDetails(
-            category, form.subject.data, form.description.data, answers_from(form)
+            category,
+            form.subject.data,
+            form.description.data,
+            answers_from(form),
+            form.location_address.data,
         )
         photos = read_uploads(form.photos.data, attachments.limits().max_bytes)
         try:
@@ -144,3 +162,75 @@ def add_message(request_id: int) -> ResponseReturnValue:
 @login_required
 def photo(token: str) -> ResponseReturnValue:
     return attachments.photo_response(attachments.get_attachment_for(current_user, token))
+
+
+@bp.route("/ask")
+def visitor_categories() -> ResponseReturnValue:
+    return render_template(
+        "helpdesk/choose_category.html",
+        categories=categories.public_categories(),
+        category_endpoint="helpdesk.visitor_request",
+    )
+
+
+@bp.route("/ask/<slug>", methods=["GET", "POST"])
+@limiter.limit(lambda: _limit("HELPDESK_VISITOR_LIMIT"), methods=["POST"], scope="visitor")
+@limiter.limit(
+    lambda: _limit("HELPDESK_VISITOR_EMAIL_LIMIT"),
+    methods=["POST"],
+    key_func=_email_key,
+    exempt_when=_no_email,
+    scope="visitor-email",
+)
+def visitor_request(slug: str) -> ResponseReturnValue:
+    category = categories.get_public_category(slug)
+    form = with_questions(VisitorRequestForm, category)()
+    if form.validate_on_submit():
+        visitor = visitors.Visitor(
+            form.first_name.data, form.last_name.data, form.email.data or None, form.phone.data
+        )
+        details = service.RequestDetails(
+            category,
+            form.subject.data,
+            form.description.data,
+            answers_from(form),
+            form.location_address.data,
+        )
+        receipt = visitors.open_visitor_request(visitor, details)
+        flash(f"Thank you. Your reference is {receipt.service_request.reference}.", "success")
+        return redirect(url_for("helpdesk.follow_request", token=receipt.token))
+    return render_template(
+        "helpdesk/visitor_request.html",
+        form=form,
+        category=category,
+        questions=question_fields(form),
+    )
+
+
+@bp.route("/follow/<token>")
+@no_store
+def follow_request(token: str) -> ResponseReturnValue:
+    found = visitors.request_for_token(token)
+    return render_template(
+        "helpdesk/follow.html", service_request=found, token=token, form=MessageForm()
+    )
+
+
+@bp.route("/follow/<token>/messages", methods=["POST"])
+@limiter.limit(lambda: _limit("HELPDESK_MESSAGE_LIMIT"), scope="visitor-message")
+@no_store
+def add_visitor_message(token: str) -> ResponseReturnValue:
+    form = MessageForm()
+    if not form.validate_on_submit():
+        found = visitors.request_for_token(token)
+        page = render_template(
+            "helpdesk/follow.html", service_request=found, token=token, form=form
+        )
+        return page, 400
+    try:
+        visitors.add_visitor_message(token, form.body.data)
+    except RequestClosedError as exc:
+        flash(str(exc), "error")
+    else:
+        flash("Your message is added to your request.", "success")
+    return redirect(url_for("helpdesk.follow_request", token=token))

@@ -5,7 +5,7 @@ its JR-YYYY-NNNNNN reference, numbered per local year in the order the requests 
 and the counters carry on from there.
 
 Revision ID: a1c3e5f7b9d2
-Revises: 936071342a88
+Revises: a7c3e1d5b920
 Create Date: 2026-12-01 22:50:00.000000
 
 """
@@ -19,7 +19,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = "a1c3e5f7b9d2"
-down_revision = "936071342a88"
+down_revision = "a7c3e1d5b920"
 branch_labels = None
 depends_on = None
 

@@ -38,3 +38,12 @@ def details(payments: Any) -> service.RequestDetails:
         subject="  Refund for a cancelled swim class  ",
         description="The Tuesday class was cancelled.\nCan I have a refund?",
     )
+
+
+@pytest.fixture
+def facilities_category() -> Any:
+    """A public category, "facilities", answered by the Facilities department."""
+    department = factories.DepartmentFactory(name="Facilities", slug="facilities")
+    return factories.CategoryFactory(
+        slug="facilities", name="Facilities and bookings", department=department
+    )

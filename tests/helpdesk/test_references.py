@@ -72,7 +72,7 @@ def test_the_migration_numbers_existing_requests_and_keeps_what_points_at_users(
 ) -> None:
     built = other_app(DATABASE_URL=f"sqlite:///{tmp_path / 'old.db'}")
     with built.app_context():
-        upgrade(revision="936071342a88")
+        upgrade(revision="a7c3e1d5b920")
         with db.engine.begin() as connection:
             connection.execute(
                 sa.text(

@@ -117,3 +117,32 @@ def test_request_page_needs_sign_in(client: Any) -> None:
 
     assert response.status_code == 302
     assert "/auth/login" in response.headers["Location"]
+
+
+def test_the_helpdesk_page_promises_only_channels_that_exist(client: Any) -> None:
+    page = client.get("/helpdesk/").get_data(as_text=True)
+    standards = client.get("/service-standards").get_data(as_text=True)
+
+    assert "/helpdesk/ask" in page
+    assert "without an account" in page
+    for text in (page, standards):
+        assert " app" not in text.replace("apply", "")
+        assert "mobile" not in text.lower()
+
+
+NEW_REQUEST = {"subject": "Bench is broken", "description": "It wobbles."}
+
+
+def test_a_resident_may_say_where_the_problem_is(
+    client: Any, log_in: Any, resident: Any, facilities_category: Any
+) -> None:
+    log_in(resident)
+    where = {"location_address": "  Arena,   change room 3 "}
+
+    client.post("/helpdesk/new/facilities", data={**NEW_REQUEST, **where})
+
+    [filed] = stored_requests()
+    assert filed.location_address == "Arena, change room 3"
+    assert "Arena, change room 3" in client.get(f"/helpdesk/requests/{filed.id}").get_data(
+        as_text=True
+    )

@@ -23,8 +23,8 @@ from ..errors import WrongPasswordError
 from ..forms import ChangeEmailForm
 from ..forms import ChangePasswordForm
 from ..forms import ProfileForm
-from ..forms import normalise_phone
 from ..forms import normalise_postal_code
+from ..phones import normalise_phone
 from . import bp
 from .guards import limit_from
 from .guards import locked_out
