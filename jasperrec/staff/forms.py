@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask_wtf import FlaskForm
 from wtforms import BooleanField
 from wtforms import DateField
@@ -27,6 +29,7 @@ from jasperrec.auth.forms import strip
 from jasperrec.auth.permissions import STAFF_ROLES
 from jasperrec.converters import DB_INT_MAX
 from jasperrec.helpdesk.categories.models import QuestionKind
+from jasperrec.helpdesk.forms import VisitorRequestForm
 from jasperrec.helpdesk.models import MESSAGE_MAX
 from jasperrec.helpdesk.models import Channel
 from jasperrec.helpdesk.models import RequestStatus
@@ -154,7 +157,7 @@ class QueueFilterForm(FlaskForm):
         csrf = False
 
     q = StringField(
-        "Search number, subject or description",
+        "Search reference, subject or description",
         filters=[strip],
         validators=[Optional(), Length(max=100, message="Search for at most 100 characters.")],
     )
@@ -288,3 +291,20 @@ class KeywordForm(FlaskForm):
             NumberRange(1, 1000, "Use a number from 1 (tried first) to 1000."),
         ],
     )
+
+
+class CallForm(VisitorRequestForm):
+    """Log a caller's request: the visitor's form, filled in by staff during the call.
+
+    The caller's details are used only when no resident or contact was chosen.
+    """
+
+    person_id = IntegerField(
+        widget=widgets.HiddenInput(),
+        validators=[Optional(), NumberRange(min=1, max=DB_INT_MAX)],
+    )
+    category = SelectField("Topic", choices=[], validators=[Optional()])
+
+    def __init__(self, *args: Any, categories: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.category.choices = [("", "Let the keyword rules decide"), *categories]

@@ -26,6 +26,7 @@ from jasperrec.auth.permissions import permissions_of
 STAFF_NAVIGATION = (
     ("Dashboard", "staff.home", Permission.STAFF_CONSOLE_VIEW),
     ("Queues", "staff.queues", Permission.HELPDESK_REQUESTS_VIEW),
+    ("Log a call", "staff.new_call", Permission.HELPDESK_REQUESTS_REPLY),
     ("People", "staff.people", Permission.AUTH_PEOPLE_SEARCH),
     ("Request categories", "staff.categories", Permission.HELPDESK_CATEGORIES_MANAGE),
     ("Staff", "staff.accounts_list", Permission.AUTH_STAFF_VIEW),

@@ -39,6 +39,8 @@ OUT_OF_SCOPE = (
 SEARCH_MIN_CHARACTERS = 2
 # As much of a search as the audit trail keeps; the form allows no more.
 SEARCH_MAX = 100
+# Fewer digits than this in a search are part of a name or address, not a phone number.
+PHONE_SEARCH_MIN_DIGITS = 4
 
 
 def mask_phone(phone: str | None) -> str:
@@ -63,6 +65,8 @@ class PersonMatch:
     name: str
     email: str
     phone: str
+    # A contact has no account yet: known from a request, call or email.
+    is_contact: bool = False
 
 
 def _search_text(text: str) -> str:
@@ -72,7 +76,7 @@ def _search_text(text: str) -> str:
 
 
 def search_people(staff: User, text: str) -> list[PersonMatch]:
-    """Find residents by name or email, showing masked contact details only.
+    """Find residents and contacts by name, email or phone, showing masked details only.
 
     % and _ match themselves, not any text, so masked details cannot be guessed one
     character at a time. Each search is recorded in the audit trail with its text.
@@ -83,20 +87,29 @@ def search_people(staff: User, text: str) -> list[PersonMatch]:
     if sum(ch.isalnum() for ch in text) < SEARCH_MIN_CHARACTERS:
         raise SearchTooShortError("Type at least two letters or digits of a name or email address.")
     full_name = User.first_name + " " + User.last_name
+    matching = [
+        full_name.icontains(text, autoescape=True),
+        User.email.icontains(text, autoescape=True),
+    ]
+    digits = "".join(ch for ch in text if ch.isdigit())
+    if len(digits) >= PHONE_SEARCH_MIN_DIGITS:
+        # Phones are stored as 780-852-3356; a caller reads out digits in any grouping.
+        matching.append(sa.func.replace(User.phone, "-", "").contains(digits))
     query = (
         sa.select(User)
         .where(User.is_staff.is_(False))
-        .where(
-            sa.or_(
-                full_name.icontains(text, autoescape=True),
-                User.email.icontains(text, autoescape=True),
-            )
-        )
+        .where(sa.or_(*matching))
         .order_by(User.last_name, User.first_name, User.id)
         .limit(SEARCH_LIMIT)
     )
     matches = [
-        PersonMatch(id=u.id, name=u.full_name, email=mask_email(u.email), phone=mask_phone(u.phone))
+        PersonMatch(
+            id=u.id,
+            name=u.full_name,
+            email=mask_email(u.email),
+            phone=mask_phone(u.phone),
+            is_contact=u.is_contact,
+        )
         for u in db.session.scalars(query)
     ]
     audit.record_search(staff, text, [m.id for m in matches])
