@@ -71,7 +71,9 @@ def test_an_anonymous_visitor_gets_a_reference_and_a_private_link(
     assert filed.customer.full_name == "(no name given)"
     assert filed.location_address == "Centennial Park, Patricia St"
     assert outbox == []
-    page = client.get(follow_path(response)).get_data(as_text=True)
+    followed = client.get(follow_path(response))
+    assert "no-store" in followed.headers["Cache-Control"]
+    page = followed.get_data(as_text=True)
     assert f"Thank you. Your reference is {filed.reference}." in page
     assert "your private link" in page
     assert "Swing broken at Centennial Park" in page
