@@ -43,11 +43,11 @@ def _limit(name: str) -> str:
 
 @bp.url_value_preprocessor
 def _room_for_photos(endpoint: str | None, values: dict[str, object] | None) -> None:
-    """Let the request form's body hold its photos; every other form keeps the small limit.
+    """Let the request forms' bodies hold their photos; every other form keeps the small limit.
 
     This runs before any before_request hook, so before CSRF protection reads the form.
     """
-    if endpoint == "helpdesk.category_request":
+    if endpoint in ("helpdesk.category_request", "helpdesk.visitor_request"):
         limits = attachments.limits()
         request.max_content_length = limits.max_count * limits.max_bytes + 1024 * 1024
 
@@ -196,14 +196,26 @@ def visitor_request(slug: str) -> ResponseReturnValue:
             answers_from(form),
             form.location_address.data,
         )
-        receipt = visitors.open_visitor_request(visitor, details)
+        photos = read_uploads(form.photos.data, attachments.limits().max_bytes)
+        try:
+            receipt = visitors.open_visitor_request(
+                visitor, details, photos, share_location=form.share_location.data
+            )
+        except ImageRefusedError as exc:
+            form.photos.errors.append(str(exc))
+            return _visitor_request_page(form, category), 400
         flash(f"Thank you. Your reference is {receipt.service_request.reference}.", "success")
         return redirect(url_for("helpdesk.follow_request", token=receipt.token))
+    return _visitor_request_page(form, category)
+
+
+def _visitor_request_page(form: VisitorRequestForm, category: Category) -> str:
     return render_template(
         "helpdesk/visitor_request.html",
         form=form,
         category=category,
         questions=question_fields(form),
+        photo_limits=attachments.limits(),
     )
 
 
@@ -234,3 +246,9 @@ def add_visitor_message(token: str) -> ResponseReturnValue:
     else:
         flash("Your message is added to your request.", "success")
     return redirect(url_for("helpdesk.follow_request", token=token))
+
+
+@bp.route("/follow/<link>/photos/<string(maxlength=64):token>")
+@no_store
+def follow_photo(link: str, token: str) -> ResponseReturnValue:
+    return attachments.photo_response(visitors.photo_for_token(link, token))

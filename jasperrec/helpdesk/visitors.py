@@ -6,6 +6,7 @@ import dataclasses
 import hashlib
 import hmac
 import secrets
+from collections.abc import Sequence
 
 from flask import current_app
 from itsdangerous import BadSignature
@@ -17,6 +18,8 @@ from jasperrec.auth.models import User
 from jasperrec.errors import NotFoundError
 from jasperrec.extensions import db
 
+from . import attachments
+from .models import Attachment
 from .models import ServiceRequest
 from .models import ServiceRequestMessage
 from .service import RequestDetails
@@ -59,7 +62,13 @@ def caller_for(visitor: Visitor) -> User:
     return create_contact(**names, phone=visitor.phone)
 
 
-def open_visitor_request(visitor: Visitor, details: RequestDetails) -> VisitorReceipt:
+def open_visitor_request(
+    visitor: Visitor,
+    details: RequestDetails,
+    photos: Sequence[tuple[str, bytes]] = (),
+    *,
+    share_location: bool = False,
+) -> VisitorReceipt:
     """File a request from someone without an account and give them a private follow link.
 
     The link's token is 256 random bits signed with the request id; only its hash is kept,
@@ -67,11 +76,15 @@ def open_visitor_request(visitor: Visitor, details: RequestDetails) -> VisitorRe
     a contact: the acknowledgement, with the link, goes there.
 
     :raises UnknownTopicError:
+    :raises ImageRefusedError:
     """
+    images = attachments.check_images(photos, keep_location=share_location)
     secret = secrets.token_urlsafe(32)
-    service_request = file_request(caller_for(visitor), details)
-    service_request.follow_token_hash = _hash(secret)
-    db.session.commit()
+    with attachments.kept_only_if_committed() as written:
+        service_request = file_request(caller_for(visitor), details)
+        service_request.follow_token_hash = _hash(secret)
+        attachments.attach_images(service_request, images, written)
+        db.session.commit()
     token = _serializer().dumps([service_request.id, secret])
     acknowledge(service_request, follow_token=token)
     return VisitorReceipt(service_request, token)
@@ -103,3 +116,15 @@ def add_visitor_message(token: str, body: str) -> ServiceRequestMessage:
     """
     service_request = request_for_token(token)
     return add_customer_message(service_request, body)
+
+
+def photo_for_token(token: str, photo_token: str) -> Attachment:
+    """Return a photo of the request a follow link is for.
+
+    :raises NotFoundError: also for another request's photo.
+    """
+    service_request = request_for_token(token)
+    attachment = attachments.get_attachment(photo_token)
+    if attachment.request_id != service_request.id:
+        raise NotFoundError()
+    return attachment

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+import os
 import re
 from email.message import EmailMessage
 from typing import Any
@@ -9,6 +11,7 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 from flask import Flask
+from PIL import Image
 
 from jasperrec.auth.models import Role
 from jasperrec.auth.models import User
@@ -18,6 +21,7 @@ from jasperrec.helpdesk.models import RequestStatus
 from jasperrec.helpdesk.models import ServiceRequest
 from jasperrec.helpdesk.models import ServiceRequestMessage
 from tests import factories
+from tests.helpdesk.photos import photo
 
 ASK = "/helpdesk/ask/facilities"
 FORM = {
@@ -224,10 +228,11 @@ def test_bad_input_is_explained_and_nothing_is_written(
     assert outbox == []
 
 
-def test_a_one_megabyte_description_is_refused_before_anything_is_written(client: Any) -> None:
+def test_a_one_megabyte_description_is_refused_and_nothing_is_written(client: Any) -> None:
     response = client.post(ASK, data={**FORM, "description": "x" * 1024 * 1024})
 
-    assert response.status_code == 413
+    assert response.status_code == 200
+    assert "Keep the description to 5000 characters." in response.get_data(as_text=True)
     assert stored() == []
 
 
@@ -324,3 +329,44 @@ def test_a_visitor_first_picks_a_topic_and_an_unknown_one_is_a_404(client: Any) 
     assert client.get("/helpdesk/ask/nonsense").status_code == 404
     assert client.post("/helpdesk/ask/nonsense", data=FORM).status_code == 404
     assert stored() == []
+
+
+def test_a_visitors_photos_are_kept_and_served_only_through_their_link(client: Any) -> None:
+    data = {**FORM, "photos": [(io.BytesIO(photo("PNG")), "swing.png")]}
+    path = follow_path(client.post(ASK, data=data, content_type="multipart/form-data"))
+    other = follow_path(client.post(ASK, data=FORM))
+
+    [filed, _] = stored()
+    [attachment] = filed.attachments
+    page = client.get(path).get_data(as_text=True)
+    served = client.get(f"{path}/photos/{attachment.token}")
+
+    assert "swing.png" in page
+    assert served.status_code == 200
+    assert served.mimetype == "image/png"
+    assert client.get(f"{other}/photos/{attachment.token}").status_code == 404
+    assert client.get(f"/helpdesk/follow/forged/photos/{attachment.token}").status_code == 404
+
+
+def test_a_visitors_non_image_is_refused_and_nothing_is_written(client: Any) -> None:
+    data = {**FORM, "photos": [(io.BytesIO(b"MZ not a picture"), "virus.jpg")]}
+
+    response = client.post(ASK, data=data, content_type="multipart/form-data")
+
+    assert response.status_code == 400
+    assert "virus.jpg" in response.get_data(as_text=True)
+    assert stored() == []
+
+
+def test_a_visitor_may_send_a_photo_larger_than_an_ordinary_form(client: Any) -> None:
+    noise = Image.frombytes("RGB", (700, 700), os.urandom(700 * 700 * 3))
+    out = io.BytesIO()
+    noise.save(out, format="PNG")
+    assert len(out.getvalue()) > 1024 * 1024
+    data = {**FORM, "photos": [(io.BytesIO(out.getvalue()), "big.png")]}
+
+    response = client.post(ASK, data=data, content_type="multipart/form-data")
+
+    assert response.status_code == 302
+    [filed] = stored()
+    assert len(filed.attachments) == 1
