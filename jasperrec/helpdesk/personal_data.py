@@ -122,7 +122,7 @@ def _request_row(request: ServiceRequest) -> Row:
 
 def _answer_row(request: ServiceRequest, answer: RequestAnswer) -> Row:
     return {
-        "request_reference": f"#{request.id}",
+        "request_reference": request.reference,
         "question": answer.prompt,
         "answer": answer.answer,
     }
@@ -139,7 +139,7 @@ def _message_row(message: ServiceRequestMessage) -> Row:
 
 def _photo_row(request: ServiceRequest, photo: Attachment) -> Row:
     return {
-        "request_reference": f"#{request.id}",
+        "request_reference": request.reference,
         "file_name": photo.filename,
         "content_type": photo.content_type,
         "size_bytes": photo.size_bytes,

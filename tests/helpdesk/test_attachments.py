@@ -273,7 +273,7 @@ def test_the_residents_download_lists_their_photos(resident: Any, store: Path) -
     photographed_request(factories.UserFactory())
     kinds = {kind.key: kind for kind in HelpdeskData().export(resident)}
     (row,) = kinds["helpdesk_photos"].rows
-    assert row["request_reference"] == f"#{attachment.request_id}"
+    assert row["request_reference"] == attachment.request.reference
     assert row["file_name"] == "leak.webp"
     assert row["content_type"] == "image/webp"
     assert row["location_kept"] is False

@@ -21,6 +21,8 @@ from jasperrec.helpdesk.service import RequestDetails
 from jasperrec.helpdesk.visitors import Visitor
 from jasperrec.staff import service
 from jasperrec.staff.models import AuditEntry
+from jasperrec.staff.queues import QueueFilter
+from jasperrec.staff.queues import list_queue
 from tests import factories
 
 CALL = {
@@ -215,3 +217,12 @@ def test_a_call_filed_under_a_category_goes_to_its_department(facilities: Any) -
     )
 
     assert (filed.category_id, filed.department.name) == (facilities.id, "Facilities")
+
+
+def test_the_queue_finds_a_request_by_its_reference(agent: Any, department: Any) -> None:
+    wanted = factories.ServiceRequestFactory(department=department)
+    factories.ServiceRequestFactory(department=department)
+
+    found = list_queue(agent, QueueFilter(text=wanted.reference.lower()))
+
+    assert [(row.id, row.reference) for row in found.rows] == [(wanted.id, wanted.reference)]

@@ -30,6 +30,8 @@ BREAK_GLASS_FORM = {
     "explanation": "Caller asked about a refund",
 }
 
+CALL_FORM = {"subject": "Caller's question", "description": "Pool hours?"}
+
 # endpoint: (method, url, form data, {who: status}). Staff roles not named get 403;
 # anonymous visitors are sent to sign in, residents get 403, and staff who have not set up
 # two-step sign-in are sent to set it up. A new staff route must be added here.
@@ -59,6 +61,8 @@ MATRIX: dict[str, tuple[str, str, dict[str, str] | None, dict[str, int]]] = {
         {"body": "We have booked you in."},
         {AGENT: 302, LEAD: 404},
     ),
+    "staff.new_call": ("GET", "/staff/calls/new", None, {AGENT: 200, LEAD: 200}),
+    "staff.log_call": ("POST", "/staff/calls", CALL_FORM, {AGENT: 302, LEAD: 302}),
     "staff.accounts_list": ("GET", "/staff/accounts", None, {LEAD: 200, PRIVACY: 200, ADMIN: 200}),
     "staff.new_staff": ("GET", "/staff/accounts/new", None, {ADMIN: 200}),
     "staff.staff_roles": ("GET", "/staff/accounts/{colleague}/roles", None, {ADMIN: 200}),
