@@ -7,6 +7,8 @@ from flask import Flask
 
 from jasperrec.personal_data import register
 
+from . import escalation
+from . import workflow
 from .personal_data import HelpdeskData
 from .views import bp
 
@@ -16,4 +18,5 @@ def init_app(app: Flask) -> None:
     register(app, HelpdeskData())
 
 
-__all__ = ["bp", "init_app"]
+# The periodic tasks live in escalation and workflow; importing them registers them.
+__all__ = ["bp", "escalation", "init_app", "workflow"]

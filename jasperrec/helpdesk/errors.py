@@ -11,3 +11,7 @@ class RequestClosedError(JasperrecError):
 
 class ImageRefusedError(JasperrecError):
     """A photo sent with a request is not one we accept; nothing of it is kept."""
+
+
+class TransitionNotAllowedError(JasperrecError):
+    """The request cannot move from its status to the one asked for."""

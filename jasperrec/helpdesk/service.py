@@ -14,7 +14,8 @@ from jasperrec.extensions import db
 from jasperrec.mail import send_mail
 
 from . import attachments
-from . import standards
+from . import clock
+from . import workflow
 from .categories.models import Category
 from .categories.service import Answers
 from .categories.service import answer_rows
@@ -63,9 +64,9 @@ def open_request(
         description=description,
         status=RequestStatus.NEW,
         created_at=received,
-        due_at=standards.due_at(received, Channel.WEB),
         answers=answer_rows(details.category, details.answers),
     )
+    clock.start(service_request, received, Channel.WEB)
     with attachments.kept_only_if_committed() as written:
         db.session.add(service_request)
         attachments.attach_images(service_request, images, written)
@@ -105,24 +106,24 @@ def in_scope_of(staff: User) -> sa.ColumnElement[bool]:
 
 
 def add_follow_up(customer: User, request_id: int, body: str) -> ServiceRequestMessage:
-    """Add the resident's message to their own open request.
+    """Add the resident's message to their own request that is not closed.
 
-    A request waiting on the resident goes back to staff once they write.
+    A request waiting on the resident goes back to staff, its clock running again; a
+    resolved one reopens.
 
     :raises NotFoundError:
     :raises RequestClosedError:
     """
     service_request = get_request_for(customer, request_id)
-    if not service_request.is_open:
+    if service_request.status is RequestStatus.CLOSED:
         raise RequestClosedError(
             "This request is closed, so we cannot add to it. Please ask a new question."
         )
     message = ServiceRequestMessage(
         request=service_request, author_id=customer.id, body=body.strip(), created_at=utcnow()
     )
-    if service_request.status is RequestStatus.WAITING:
-        service_request.status = RequestStatus.OPEN
     db.session.add(message)
+    workflow.record_customer_reply(service_request, customer)
     db.session.commit()
     return message
 

@@ -100,7 +100,7 @@ def reply(request_id: int) -> ResponseReturnValue:
     if not form.validate_on_submit():
         return render_request_page(request_id, 400, form=form)
     replies.reply_to_request(current_user, request_id, form.body.data)
-    flash("Your reply is saved, and the resident is emailed that there is one.", "success")
+    flash("Your reply is saved and emailed to the resident.", "success")
     return redirect(url_for("staff.service_request", request_id=request_id))
 
 
