@@ -20,6 +20,7 @@ from .categories.models import Category
 from .categories.service import Answers
 from .categories.service import answer_rows
 from .errors import RequestClosedError
+from .errors import RequestNotResolvedError
 from .models import Channel
 from .models import RequestStatus
 from .models import ServiceRequest
@@ -161,3 +162,36 @@ def find_justifying_request(
     if request_id is not None:
         query = query.where(ServiceRequest.id == request_id)
     return db.session.scalars(query.order_by(ServiceRequest.id).limit(1)).first()
+
+
+def report_not_fixed(customer: User, request_id: int, body: str = "") -> ServiceRequest:
+    """Reopen the resident's resolved request because it is not fixed, with what they add.
+
+    :raises NotFoundError:
+    :raises RequestClosedError:
+    :raises RequestNotResolvedError:
+    """
+    service_request = get_request_for(customer, request_id)
+    if service_request.status is RequestStatus.CLOSED:
+        raise RequestClosedError(
+            "This request is closed, so we cannot reopen it. Please ask a new question."
+        )
+    if service_request.status is not RequestStatus.RESOLVED:
+        raise RequestNotResolvedError("This request is still open: we are working on it.")
+    if body.strip():
+        db.session.add(
+            ServiceRequestMessage(
+                request=service_request,
+                author_id=customer.id,
+                body=body.strip(),
+                created_at=utcnow(),
+            )
+        )
+    workflow.change_status(
+        service_request,
+        RequestStatus.IN_PROGRESS,
+        customer,
+        detail="Reopened: the resident says it is not fixed.",
+    )
+    db.session.commit()
+    return service_request

@@ -16,9 +16,21 @@ bp.context_processor(staff_navigation)
 # Each module adds its routes to bp.
 from . import accounts  # noqa: E402
 from . import categories  # noqa: E402
+from . import closures  # noqa: E402
 from . import console  # noqa: E402
 from . import people  # noqa: E402
 from . import privacy  # noqa: E402
 from . import requests  # noqa: E402
+from . import workflow  # noqa: E402
 
-__all__ = ["accounts", "bp", "categories", "console", "people", "privacy", "requests"]
+__all__ = [
+    "accounts",
+    "bp",
+    "categories",
+    "closures",
+    "console",
+    "people",
+    "privacy",
+    "requests",
+    "workflow",
+]
