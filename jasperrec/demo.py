@@ -22,7 +22,7 @@ from .auth.models import StaffRole
 from .auth.models import User
 from .db import utcnow
 from .extensions import db
-from .helpdesk import standards
+from .helpdesk import clock
 from .helpdesk.categories.demo import ensure_demo_categories
 from .helpdesk.categories.models import Category
 from .helpdesk.models import Channel
@@ -206,16 +206,15 @@ def _ensure_request(
     )
     if customer is not None and exists is None:
         received = utcnow()
-        db.session.add(
-            ServiceRequest(
-                customer_id=customer.id,
-                department_id=department.id,
-                channel=channel,
-                category_id=db.session.scalar(sa.select(Category.id).where(Category.slug == slug)),
-                subject=subject,
-                description=description,
-                created_at=received,
-                due_at=standards.due_at(received, channel),
-            )
+        service_request = ServiceRequest(
+            customer_id=customer.id,
+            department_id=department.id,
+            channel=channel,
+            category_id=db.session.scalar(sa.select(Category.id).where(Category.slug == slug)),
+            subject=subject,
+            description=description,
+            created_at=received,
         )
+        clock.start(service_request, received, channel)
+        db.session.add(service_request)
         db.session.flush()

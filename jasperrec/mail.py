@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import smtplib
 import sys
+from collections.abc import Mapping
 from email import policy
 from email.message import EmailMessage
 from email.parser import BytesParser
@@ -114,12 +115,21 @@ def init_app(app: Flask) -> None:
     app.extensions[EXTENSION_KEY] = mailer
 
 
-def build_message(to: str, template: str, **context: Any) -> EmailMessage:
-    """Render emails/<template>.txt and .html into one message."""
+def build_message(
+    to: str, template: str, *, headers: Mapping[str, str] | None = None, **context: Any
+) -> EmailMessage:
+    """Render emails/<template>.txt and .html into one message.
+
+    Extra headers (a Message-ID of our own, Reply-To, In-Reply-To, References) replace
+    the defaults.
+    """
+    extra = dict(headers or {})
     message = EmailMessage()
     message["From"] = current_app.config["MAIL_DEFAULT_SENDER"]
     message["To"] = to
-    message["Message-ID"] = make_msgid(domain="jasperrec.local")
+    message["Message-ID"] = extra.pop("Message-ID", None) or make_msgid(domain="jasperrec.local")
+    for name, value in extra.items():
+        message[name] = value
     message["Subject"] = render_template(f"emails/{template}.subject.txt", **context).strip()
     message.set_content(render_template(f"emails/{template}.txt", **context))
     message.add_alternative(render_template(f"emails/{template}.html", **context), subtype="html")
@@ -130,7 +140,13 @@ class UncommittedMailError(RuntimeError):
     """Mail was sent while the database session still held unsaved changes."""
 
 
-def send_mail(to: str | None, template: str, **context: Any) -> None:
+def send_mail(
+    to: str | None,
+    template: str,
+    *,
+    headers: Mapping[str, str] | None = None,
+    **context: Any,
+) -> None:
     """Render a message now and queue its delivery; only after the transaction commits.
 
     A message about a change that then rolls back would be a lie, so refuse to send while
@@ -144,7 +160,7 @@ def send_mail(to: str | None, template: str, **context: Any) -> None:
         raise UncommittedMailError("Commit the transaction before sending mail about it.")
     if to is None:
         return
-    message = build_message(to, template, **context)
+    message = build_message(to, template, headers=headers, **context)
     deliver(message.as_bytes(policy=policy.SMTP))
 
 

@@ -35,6 +35,7 @@ class Permission(enum.StrEnum):
     AUTH_STAFF_MANAGE = "auth:staff:manage"
     AUTH_STAFF_VIEW = "auth:staff:view"
     # helpdesk
+    HELPDESK_CALENDAR_MANAGE = "helpdesk:calendar:manage"
     HELPDESK_CATEGORIES_MANAGE = "helpdesk:categories:manage"
     HELPDESK_REQUESTS_ASSIGN = "helpdesk:requests:assign"
     HELPDESK_REQUESTS_REPLY = "helpdesk:requests:reply"
@@ -94,6 +95,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             P.AUTH_STAFF_MANAGE,
             P.STAFF_BREAK_GLASS_REVIEW,
             P.HELPDESK_CATEGORIES_MANAGE,
+            P.HELPDESK_CALENDAR_MANAGE,
         }
     ),
 }

@@ -7,7 +7,9 @@ from flask import Flask
 
 from jasperrec.personal_data import register
 
+from . import escalation
 from . import references
+from . import workflow
 from .personal_data import HelpdeskData
 from .views import bp
 
@@ -18,4 +20,5 @@ def init_app(app: Flask) -> None:
     references.listen()
 
 
-__all__ = ["bp", "init_app"]
+# The periodic tasks live in escalation and workflow; importing them registers them.
+__all__ = ["bp", "escalation", "init_app", "workflow"]

@@ -128,3 +128,15 @@ def read_uploads(files: list[FileStorage] | None, max_bytes: int) -> list[tuple[
         for upload in files or []
         if isinstance(upload, FileStorage) and upload.filename
     ]
+
+
+class NotFixedForm(FlaskForm):
+    """Tell us a resolved request is not fixed; what is still wrong is optional."""
+
+    body = TextAreaField(
+        "What is still wrong? (optional)",
+        validators=[
+            Optional(),
+            Length(max=MESSAGE_MAX, message=f"Keep the message to {MESSAGE_MAX} characters."),
+        ],
+    )

@@ -34,12 +34,33 @@ class Channel(enum.StrEnum):
 
 
 class RequestStatus(enum.StrEnum):
-    """Where the request stands."""
+    """Where the request stands; only helpdesk.workflow.change_status moves it."""
 
     NEW = "new"
-    OPEN = "open"
-    WAITING = "waiting on customer"
+    ASSIGNED = "assigned"
+    IN_PROGRESS = "in progress"
+    WAITING = "waiting on resident"
+    RESOLVED = "resolved"
     CLOSED = "closed"
+
+
+class Resolution(enum.StrEnum):
+    """Why a request was resolved; staff choose one, and the resident sees it."""
+
+    FIXED = "fixed"
+    ANSWERED = "answered"
+    NOT_OUR_JURISDICTION = "not our jurisdiction"
+    DUPLICATE = "duplicate"
+    COULD_NOT_REPRODUCE = "could not reproduce"
+
+
+class EventKind(enum.StrEnum):
+    """What one entry in a request's history records."""
+
+    STATUS = "status"
+    ASSIGNED = "assigned"
+    TRANSFERRED = "transferred"
+    ESCALATED = "escalated"
 
 
 class ServiceRequest(db.Model):  # type: ignore[name-defined,misc]
@@ -61,8 +82,19 @@ class ServiceRequest(db.Model):  # type: ignore[name-defined,misc]
     description: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
     status: Mapped[RequestStatus] = mapped_column(default=RequestStatus.NEW)
     created_at: Mapped[created_at]
-    # The published service standard's deadline, fixed when the request arrives.
+    # The published service standard's deadline, set when the request arrives and moved
+    # later only by the business time the clock spent paused (helpdesk.clock).
     due_at: Mapped[dt.datetime | None]
+    # Start of the last business half-day before due_at: from then on the request is "due soon".
+    due_soon_at: Mapped[dt.datetime | None]
+    # The first public reply stops the clock for good.
+    first_response_at: Mapped[dt.datetime | None]
+    # Set while the request waits on the resident: the clock does not run.
+    clock_paused_at: Mapped[dt.datetime | None]
+    # When the department lead was told the request is overdue; they are told once.
+    escalated_at: Mapped[dt.datetime | None]
+    resolution: Mapped[Resolution | None]
+    resolved_at: Mapped[dt.datetime | None]
     closed_at: Mapped[dt.datetime | None]
     # SHA-256 of the private follow link's token given to a visitor without an account.
     follow_token_hash: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
@@ -93,20 +125,59 @@ class ServiceRequest(db.Model):  # type: ignore[name-defined,misc]
     attachments: Mapped[list[Attachment]] = relationship(
         back_populates="request", cascade="all, delete-orphan", order_by="Attachment.id"
     )
+    events: Mapped[list[ServiceRequestEvent]] = relationship(
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+        order_by="(ServiceRequestEvent.created_at, ServiceRequestEvent.id)",
+    )
+    # Staff-only: never rendered on a resident page, mailed, or put in the resident's download.
+    notes: Mapped[list[ServiceRequestNote]] = relationship(
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+        order_by="(ServiceRequestNote.created_at, ServiceRequestNote.id)",
+    )
 
     @property
     def is_open(self) -> bool:
         """Tell whether the request is still being worked on."""
-        return self.status is not RequestStatus.CLOSED
+        return self.status not in (RequestStatus.RESOLVED, RequestStatus.CLOSED)
+
+    @property
+    def is_clock_running(self) -> bool:
+        """Tell whether the service-standard clock runs: open, unanswered and not paused.
+
+        helpdesk.clock.running_clause is the same rule in SQL.
+        """
+        return (
+            self.is_open
+            and self.status is not RequestStatus.WAITING
+            and self.first_response_at is None
+            and self.clock_paused_at is None
+            and self.due_at is not None
+        )
+
+    def is_overdue_at(self, now: dt.datetime) -> bool:
+        """Tell whether the first answer is late: the clock runs and the answer-by time passed.
+
+        An answered request is never overdue. helpdesk.clock.overdue_clause is the same in SQL.
+        """
+        return self.is_clock_running and self.due_at is not None and self.due_at <= now
+
+    def is_due_soon_at(self, now: dt.datetime) -> bool:
+        """Tell whether the first answer is due within the last business half-day."""
+        if not self.is_clock_running or self.due_at is None or self.due_at <= now:
+            return False
+        return self.due_soon_at is not None and self.due_soon_at <= now
 
     @property
     def is_overdue(self) -> bool:
-        """Tell whether we still owe the resident an answer past the answer-by time.
+        """Tell whether the first answer is late now."""
+        return self.is_overdue_at(utcnow())
 
-        While we wait on the customer, the delay is not ours.
-        """
-        waiting_on_us = self.status in (RequestStatus.NEW, RequestStatus.OPEN)
-        return waiting_on_us and self.due_at is not None and self.due_at < utcnow()
+    @property
+    def is_due_soon(self) -> bool:
+        """Tell whether the first answer is due within the last business half-day now."""
+        return self.is_due_soon_at(utcnow())
 
 
 class ServiceRequestMessage(db.Model):  # type: ignore[name-defined,misc]
@@ -164,3 +235,70 @@ class RequestReferenceCounter(db.Model):  # type: ignore[name-defined,misc]
 
     year: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
     last_number: Mapped[int]
+
+
+class ServiceRequestEvent(db.Model):  # type: ignore[name-defined,misc]
+    """One change in a request's history: who (None for the system), when, from and to."""
+
+    __tablename__ = "service_request_events"
+
+    id: Mapped[intpk]
+    request_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("service_requests.id", ondelete="CASCADE"), index=True
+    )
+    actor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    kind: Mapped[EventKind]
+    from_value: Mapped[str | None] = mapped_column(sa.String(120))
+    to_value: Mapped[str | None] = mapped_column(sa.String(120))
+    # Context staff need: a transfer's reason, a resolution code. Never shown to the resident.
+    detail: Mapped[str | None] = mapped_column(sa.String(500))
+    created_at: Mapped[created_at]
+
+    actor: Mapped[User | None] = relationship()
+
+
+class OutgoingMessageId(db.Model):  # type: ignore[name-defined,misc]
+    """A Message-ID we put on mail about a request, so an answer to it finds the request."""
+
+    __tablename__ = "service_request_message_ids"
+
+    id: Mapped[intpk]
+    request_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("service_requests.id", ondelete="CASCADE"), index=True
+    )
+    # Without the angle brackets, exactly as generated.
+    message_id: Mapped[str] = mapped_column(sa.String(255), unique=True)
+    created_at: Mapped[created_at]
+
+
+class ClosureDay(db.Model):  # type: ignore[name-defined,misc]
+    """A day the municipality closes its offices beyond the statutory holidays.
+
+    closes_at None means closed all day; otherwise the offices close early at that local
+    time (Christmas Eve afternoon). A yearly closure repeats on the same month and day.
+    """
+
+    __tablename__ = "closure_days"
+
+    id: Mapped[intpk]
+    day: Mapped[dt.date] = mapped_column(unique=True)
+    closes_at: Mapped[dt.time | None]
+    repeats_yearly: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    description: Mapped[str] = mapped_column(sa.String(200))
+    created_at: Mapped[created_at]
+
+
+class ServiceRequestNote(db.Model):  # type: ignore[name-defined,misc]
+    """An internal note between staff on a request: never shown or sent to the resident."""
+
+    __tablename__ = "service_request_notes"
+
+    id: Mapped[intpk]
+    request_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("service_requests.id", ondelete="CASCADE"), index=True
+    )
+    author_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    body: Mapped[str] = mapped_column(sa.Text)
+    created_at: Mapped[created_at]
+
+    author: Mapped[User] = relationship()

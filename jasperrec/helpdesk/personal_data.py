@@ -14,6 +14,7 @@ from jasperrec.personal_data import iso
 from .categories.models import RequestAnswer
 from .models import Attachment
 from .models import ServiceRequest
+from .models import ServiceRequestEvent
 from .models import ServiceRequestMessage
 
 AUTHORITY = (
@@ -21,6 +22,13 @@ AUTHORITY = (
     "make to the municipality"
 )
 RETENTION = "For as long as your account is open, so you can look back at past requests."
+# Staff's internal notes are left out on purpose: they may name other people or give advice
+# that the access law lets the municipality hold back, so a person asks for them through a
+# formal access request, where they are reviewed first, never by a self-service download.
+NOTES_WITHHELD = (
+    " Staff's internal notes about a request are not in this download; ask the privacy "
+    "officer for them with an access request, and they are reviewed before release."
+)
 
 
 class HelpdeskData:
@@ -33,6 +41,9 @@ class HelpdeskData:
             "service_request_messages",
             "service_request_attachments",
             "request_answers",
+            "service_request_events",
+            "service_request_notes",
+            "service_request_message_ids",
         }
     )
 
@@ -49,6 +60,9 @@ class HelpdeskData:
                 selectinload(ServiceRequest.messages)
                 .selectinload(ServiceRequestMessage.author)
                 .selectinload(User.departments),
+                selectinload(ServiceRequest.events)
+                .selectinload(ServiceRequestEvent.actor)
+                .selectinload(User.departments),
             )
             .where(ServiceRequest.customer_id == user.id)
             .order_by(ServiceRequest.created_at.desc(), ServiceRequest.id.desc())
@@ -57,11 +71,13 @@ class HelpdeskData:
         messages = tuple(_message_row(m) for r in requests for m in r.messages)
         photos = tuple(_photo_row(r, a) for r in requests for a in r.attachments)
         answers = tuple(_answer_row(r, a) for r in requests for a in r.answers)
+        history = tuple(_event_row(e, user) for r in requests for e in r.events)
         return [
             Kind(
                 key="helpdesk_requests",
                 title="Your helpdesk requests",
-                purpose="To answer your questions and requests and track them until done.",
+                purpose="To answer your questions and requests and track them until done."
+                + NOTES_WITHHELD,
                 retention=RETENTION,
                 authority=AUTHORITY,
                 rows=tuple(_request_row(r) for r in requests),
@@ -90,6 +106,15 @@ class HelpdeskData:
                 authority=AUTHORITY,
                 rows=answers,
             ),
+            Kind(
+                key="helpdesk_history",
+                title="Changes to your helpdesk requests",
+                purpose="Who moved each request along and when: assigned, transferred, "
+                "resolved, reopened, closed.",
+                retention=RETENTION,
+                authority=AUTHORITY,
+                rows=history,
+            ),
         ]
 
 
@@ -106,6 +131,9 @@ def _request_row(request: ServiceRequest) -> Row:
         "assigned_to": request.assignee.staff_label if request.assignee else None,
         "created_at": iso(request.created_at),
         "answer_due_at": iso(request.due_at),
+        "first_answered_at": iso(request.first_response_at),
+        "resolution": request.resolution.value if request.resolution else None,
+        "resolved_at": iso(request.resolved_at),
         "closed_at": iso(request.closed_at),
         "location_address": request.location_address,
         # Numbers as text, so the CSV and the JSON show the position exactly as stored.
@@ -147,4 +175,21 @@ def _photo_row(request: ServiceRequest, photo: Attachment) -> Row:
         "height": photo.height,
         "location_kept": photo.has_location,
         "received_at": iso(photo.created_at),
+    }
+
+
+def _event_row(event: ServiceRequestEvent, user: User) -> Row:
+    if event.actor is None:
+        by = "Automatic"
+    elif event.actor_id == user.id:
+        by = "You"
+    else:
+        by = event.actor.staff_label
+    return {
+        "request_reference": f"#{event.request_id}",
+        "changed_at": iso(event.created_at),
+        "change": event.kind.value,
+        "from": event.from_value,
+        "to": event.to_value,
+        "by": by,
     }

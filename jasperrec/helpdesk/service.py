@@ -15,11 +15,14 @@ from jasperrec.extensions import db
 from jasperrec.mail import send_mail
 
 from . import attachments
+from . import clock
 from . import standards
+from . import workflow
 from .categories.models import Category
 from .categories.service import Answers
 from .categories.service import answer_rows
 from .errors import RequestClosedError
+from .errors import RequestNotResolvedError
 from .models import Channel
 from .models import RequestStatus
 from .models import ServiceRequest
@@ -62,9 +65,9 @@ def file_request(
         location_address=location or None,
         status=RequestStatus.NEW,
         created_at=received,
-        due_at=standards.due_at(received, channel),
         answers=answer_rows(details.category, details.answers) if details.category else [],
     )
+    clock.start(service_request, received, channel)
     db.session.add(service_request)
     db.session.flush()
     return service_request
@@ -137,9 +140,10 @@ def in_scope_of(staff: User) -> sa.ColumnElement[bool]:
 
 
 def add_follow_up(customer: User, request_id: int, body: str) -> ServiceRequestMessage:
-    """Add the resident's message to their own open request.
+    """Add the resident's message to their own request that is not closed.
 
-    A request waiting on the resident goes back to staff once they write.
+    A request waiting on the resident goes back to staff, its clock running again; a
+    resolved one reopens.
 
     :raises NotFoundError:
     :raises RequestClosedError:
@@ -148,11 +152,14 @@ def add_follow_up(customer: User, request_id: int, body: str) -> ServiceRequestM
 
 
 def add_customer_message(service_request: ServiceRequest, body: str) -> ServiceRequestMessage:
-    """Add the customer's message to their open request, however they reached it.
+    """Add the customer's message to their request that is not closed, however they reached it.
+
+    A request waiting on the customer goes back to staff, its clock running again; a
+    resolved one reopens (helpdesk.workflow.record_customer_reply).
 
     :raises RequestClosedError:
     """
-    if not service_request.is_open:
+    if service_request.status is RequestStatus.CLOSED:
         raise RequestClosedError(
             "This request is closed, so we cannot add to it. Please ask a new question."
         )
@@ -162,9 +169,8 @@ def add_customer_message(service_request: ServiceRequest, body: str) -> ServiceR
         body=body.strip(),
         created_at=utcnow(),
     )
-    if service_request.status is RequestStatus.WAITING:
-        service_request.status = RequestStatus.OPEN
     db.session.add(message)
+    workflow.record_customer_reply(service_request, service_request.customer)
     db.session.commit()
     return message
 
@@ -202,3 +208,36 @@ def find_justifying_request(
     if request_id is not None:
         query = query.where(ServiceRequest.id == request_id)
     return db.session.scalars(query.order_by(ServiceRequest.id).limit(1)).first()
+
+
+def report_not_fixed(customer: User, request_id: int, body: str = "") -> ServiceRequest:
+    """Reopen the resident's resolved request because it is not fixed, with what they add.
+
+    :raises NotFoundError:
+    :raises RequestClosedError:
+    :raises RequestNotResolvedError:
+    """
+    service_request = get_request_for(customer, request_id)
+    if service_request.status is RequestStatus.CLOSED:
+        raise RequestClosedError(
+            "This request is closed, so we cannot reopen it. Please ask a new question."
+        )
+    if service_request.status is not RequestStatus.RESOLVED:
+        raise RequestNotResolvedError("This request is still open: we are working on it.")
+    if body.strip():
+        db.session.add(
+            ServiceRequestMessage(
+                request=service_request,
+                author_id=customer.id,
+                body=body.strip(),
+                created_at=utcnow(),
+            )
+        )
+    workflow.change_status(
+        service_request,
+        RequestStatus.IN_PROGRESS,
+        customer,
+        detail="Reopened: the resident says it is not fixed.",
+    )
+    db.session.commit()
+    return service_request

@@ -1,131 +1,211 @@
-"""The published service standards: business days, Alberta holidays and answer-by dates."""
+"""The published service standards: the business calendar and answer-by dates.
+
+Statutory holidays come from the maintained `holidays` package (Canada, subdivision AB);
+the municipality's own closures, whole days and afternoons, are rows administrators edit
+in the console. The privacy centre's business-day clock uses the same calendar.
+"""
 
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
 import functools
-from collections.abc import Iterable
+from collections.abc import Iterator
 from collections.abc import Mapping
+from collections.abc import Sequence
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import holidays
+import sqlalchemy as sa
 from flask import current_app
 
+from jasperrec.extensions import db
+
 from .models import Channel
+from .models import ClosureDay
 
-MONDAY, FRIDAY = 0, 4
-
-
-def _nth_weekday(year: int, month: int, weekday: int, n: int) -> dt.date:
-    first = dt.date(year, month, 1)
-    return first + dt.timedelta(days=(weekday - first.weekday()) % 7 + 7 * (n - 1))
+FRIDAY = 4
+# A calendar search never walks further than this; no office is closed for ten years.
+_MAX_DAYS = 3660
 
 
-def easter_sunday(year: int) -> dt.date:
-    """Compute Western Easter Sunday (the Meeus/Jones/Butcher algorithm)."""
-    a, b, c = year % 19, year // 100, year % 100
-    d, e = b // 4, b % 4
-    g = (b - (b + 8) // 25 + 1) // 3
-    h = (19 * a + b - d - g + 15) % 30
-    i, k = c // 4, c % 4
-    weekday_offset = (32 + 2 * e + 2 * i - h - k) % 7
-    m = (a + 11 * h + 22 * weekday_offset) // 451
-    month, day = divmod(h + weekday_offset - 7 * m + 114, 31)
-    return dt.date(year, month, day + 1)
+@functools.lru_cache(maxsize=64)
+def statutory_holidays(year: int, observed_optional: tuple[str, ...] = ()) -> frozenset[dt.date]:
+    """Return Alberta's public holidays in a year, with the optional ones named observed.
 
-
-@functools.lru_cache(maxsize=16)
-def alberta_holidays(year: int) -> frozenset[dt.date]:
-    """List the days the municipal offices close for statutory and municipal holidays.
-
-    A fixed-date holiday on a weekend, or on a day another holiday already takes, is
-    observed on the next weekday that is free.
+    Optional holidays (Heritage Day, Boxing Day, ...) count when their name, or its
+    "(observed)" day, starts with one of the names given.
     """
-    may_24 = dt.date(year, 5, 24)
-    days = {
-        _nth_weekday(year, 2, MONDAY, 3),  # Family Day
-        easter_sunday(year) - dt.timedelta(days=2),  # Good Friday
-        may_24 - dt.timedelta(days=may_24.weekday()),  # Victoria Day
-        _nth_weekday(year, 8, MONDAY, 1),  # Heritage Day
-        _nth_weekday(year, 9, MONDAY, 1),  # Labour Day
-        _nth_weekday(year, 10, MONDAY, 2),  # Thanksgiving
-    }
-    fixed = [(1, 1), (7, 1), (9, 30), (11, 11), (12, 25), (12, 26)]
-    for month, day in fixed:
-        observed = dt.date(year, month, day)
-        while observed.weekday() > FRIDAY or observed in days:
-            observed += dt.timedelta(days=1)
-        days.add(observed)
+    public = holidays.country_holidays("CA", subdiv="AB", years=year, language="en_CA")
+    days = set(public)
+    optional = holidays.country_holidays(
+        "CA",
+        subdiv="AB",
+        years=year,
+        categories=(holidays.OPTIONAL,),
+        language="en_CA",
+    )
+    for day, name in optional.items():
+        if any(name.startswith(wanted) for wanted in observed_optional):
+            days.add(day)
     return frozenset(days)
 
 
 @dataclasses.dataclass(frozen=True)
 class BusinessCalendar:
-    """When the municipality is open: zone, opening hours and the closed dates."""
+    """When the municipality is open: zone, opening hours, holidays and closures.
+
+    A closure maps a date (or, for yearly ones, a (month, day) pair) to None when the
+    offices are closed all day, or to the time they close early.
+    """
 
     zone: ZoneInfo
     opens: dt.time
     closes: dt.time
-    closures: frozenset[dt.date] = frozenset()
+    observed_optional: tuple[str, ...] = ()
+    closures: Mapping[dt.date, dt.time | None] = dataclasses.field(default_factory=dict)
+    yearly_closures: Mapping[tuple[int, int], dt.time | None] = dataclasses.field(
+        default_factory=dict
+    )
+
+    @property
+    def half_day(self) -> dt.timedelta:
+        """Half of a full business day's opening hours."""
+        today = dt.date(2000, 1, 3)
+        full = dt.datetime.combine(today, self.closes) - dt.datetime.combine(today, self.opens)
+        return full / 2
+
+    def hours_on(self, day: dt.date) -> tuple[dt.time, dt.time] | None:
+        """Return the local opening and closing time on a date, or None when closed."""
+        if day.weekday() > FRIDAY:
+            return None
+        if day in statutory_holidays(day.year, self.observed_optional):
+            return None
+        closes = self.closes
+        found: list[dt.time | None] = []
+        if day in self.closures:
+            found.append(self.closures[day])
+        if (day.month, day.day) in self.yearly_closures:
+            found.append(self.yearly_closures[day.month, day.day])
+        for early in found:
+            if early is None or early <= self.opens:
+                return None
+            closes = min(closes, early)
+        return self.opens, closes
 
     def is_business_day(self, day: dt.date) -> bool:
-        """Tell whether the offices are open on this local date."""
-        return (
-            day.weekday() <= FRIDAY
-            and day not in self.closures
-            and day not in alberta_holidays(day.year)
-        )
+        """Tell whether the offices open at all on this local date."""
+        return self.hours_on(day) is not None
 
     def next_business_day(self, day: dt.date) -> dt.date:
         """Return the first business day after this local date."""
-        day += dt.timedelta(days=1)
-        while not self.is_business_day(day):
+        for _ in range(_MAX_DAYS):
             day += dt.timedelta(days=1)
-        return day
+            if self.is_business_day(day):
+                return day
+        raise ValueError("no business day within ten years")
 
     def due_after(self, received: dt.datetime, days: int) -> dt.datetime:
         """Return closing time on the nth business day after receipt, in UTC.
 
-        Mail that arrives after closing, or on a day we are closed, counts from the next
-        business day.
+        Mail that arrives after that day's closing, or on a day we are closed, counts from
+        the next business day. A day that closes early ends at its early closing.
         """
         local = received.astimezone(self.zone)
         start = local.date()
-        if not self.is_business_day(start) or local.time() >= self.closes:
+        hours = self.hours_on(start)
+        if hours is None or local.time() >= hours[1]:
             start = self.next_business_day(start)
         due = start
         for _ in range(days):
             due = self.next_business_day(due)
-        return dt.datetime.combine(due, self.closes, tzinfo=self.zone).astimezone(dt.UTC)
+        closes = self.hours_on(due)
+        assert closes is not None
+        return self._at(due, closes[1])
+
+    def _at(self, day: dt.date, time: dt.time) -> dt.datetime:
+        return dt.datetime.combine(day, time, tzinfo=self.zone).astimezone(dt.UTC)
+
+    def _open_intervals(
+        self, start: dt.datetime, *, backwards: bool = False
+    ) -> Iterator[tuple[dt.datetime, dt.datetime]]:
+        """Yield the open intervals (UTC) from the day of start on, or back from it."""
+        day = start.astimezone(self.zone).date()
+        step = dt.timedelta(days=-1 if backwards else 1)
+        for _ in range(_MAX_DAYS):
+            hours = self.hours_on(day)
+            if hours is not None:
+                yield self._at(day, hours[0]), self._at(day, hours[1])
+            day += step
+        raise ValueError("no business day within ten years")
+
+    def business_time_between(self, start: dt.datetime, end: dt.datetime) -> dt.timedelta:
+        """Return how much opening time lies between two moments (zero if end <= start)."""
+        total = dt.timedelta()
+        if end <= start:
+            return total
+        for opened, closed in self._open_intervals(start):
+            if opened >= end:
+                break
+            overlap = min(closed, end) - max(opened, start)
+            if overlap > dt.timedelta():
+                total += overlap
+        return total
+
+    def add_business_time(self, start: dt.datetime, amount: dt.timedelta) -> dt.datetime:
+        """Return the moment `amount` of opening time after start."""
+        left = amount
+        for opened, closed in self._open_intervals(start):
+            begin = max(opened, start)
+            if begin >= closed:
+                continue
+            if begin + left <= closed:
+                return begin + left
+            left -= closed - begin
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def subtract_business_time(self, end: dt.datetime, amount: dt.timedelta) -> dt.datetime:
+        """Return the moment `amount` of opening time before end."""
+        left = amount
+        for opened, closed in self._open_intervals(end, backwards=True):
+            finish = min(closed, end)
+            if finish <= opened:
+                continue
+            if finish - left >= opened:
+                return finish - left
+            left -= finish - opened
+        raise AssertionError("unreachable")  # pragma: no cover
 
 
-def calendar_from(config: Mapping[str, Any]) -> BusinessCalendar:
-    """Build the business calendar the configuration describes."""
+def calendar_from(
+    config: Mapping[str, Any], closures: Sequence[ClosureDay] = ()
+) -> BusinessCalendar:
+    """Build the business calendar the configuration and the closure rows describe."""
     opens, closes = config["HELPDESK_BUSINESS_HOURS"]
     return BusinessCalendar(
         zone=ZoneInfo(config["MUNICIPALITY_TIMEZONE"]),
         opens=dt.time.fromisoformat(opens),
         closes=dt.time.fromisoformat(closes),
-        closures=_dates(config["HELPDESK_CLOSURE_DATES"]),
+        observed_optional=tuple(config["HELPDESK_OBSERVED_OPTIONAL_HOLIDAYS"]),
+        closures={c.day: c.closes_at for c in closures if not c.repeats_yearly},
+        yearly_closures={
+            (c.day.month, c.day.day): c.closes_at for c in closures if c.repeats_yearly
+        },
     )
 
 
-def _dates(values: Iterable[str]) -> frozenset[dt.date]:
-    return frozenset(dt.date.fromisoformat(value) for value in values)
+def current_calendar() -> BusinessCalendar:
+    """Return the calendar in force: this app's configuration and today's closure rows."""
+    closures = db.session.scalars(sa.select(ClosureDay)).all()
+    return calendar_from(current_app.config, closures)
 
 
 def days_for(channel: Channel, config: Mapping[str, Any]) -> int:
     """Return how many business days the standard gives for an answer on this channel."""
-    key = (
-        "SERVICE_STANDARD_PHONE_DAYS"
-        if channel is Channel.PHONE
-        else "SERVICE_STANDARD_WRITTEN_DAYS"
-    )
-    return int(config[key])
+    return int(config["HELPDESK_STANDARD_DAYS"][channel.name.lower()])
 
 
 def due_at(received: dt.datetime, channel: Channel) -> dt.datetime:
     """Return when the published standard says a request received now must be answered."""
-    config = current_app.config
-    return calendar_from(config).due_after(received, days_for(channel, config))
+    return current_calendar().due_after(received, days_for(channel, current_app.config))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Blueprint
 from flask import current_app
 from flask import flash
@@ -29,8 +31,10 @@ from .categories.forms import with_questions
 from .categories.models import Category
 from .errors import ImageRefusedError
 from .errors import RequestClosedError
+from .errors import RequestNotResolvedError
 from .forms import MessageForm
 from .forms import NewRequestForm
+from .forms import NotFixedForm
 from .forms import VisitorRequestForm
 from .forms import read_uploads
 
@@ -129,13 +133,16 @@ def _new_request_page(form: NewRequestForm, category: Category) -> str:
     )
 
 
+def _request_page(request_id: int, status: int = 200, **forms: Any) -> ResponseReturnValue:
+    found = service.get_request_for(current_user, request_id)
+    forms = {"form": MessageForm(), "not_fixed_form": NotFixedForm(), **forms}
+    return render_template("helpdesk/service_request.html", service_request=found, **forms), status
+
+
 @bp.route("/requests/<int:request_id>")
 @login_required
 def service_request(request_id: int) -> ResponseReturnValue:
-    found = service.get_request_for(current_user, request_id)
-    return render_template(
-        "helpdesk/service_request.html", service_request=found, form=MessageForm()
-    )
+    return _request_page(request_id)
 
 
 @bp.route("/requests/<int:request_id>/messages", methods=["POST"])
@@ -146,15 +153,31 @@ def service_request(request_id: int) -> ResponseReturnValue:
 def add_message(request_id: int) -> ResponseReturnValue:
     form = MessageForm()
     if not form.validate_on_submit():
-        found = service.get_request_for(current_user, request_id)
-        page = render_template("helpdesk/service_request.html", service_request=found, form=form)
-        return page, 400
+        return _request_page(request_id, 400, form=form)
     try:
         service.add_follow_up(current_user, request_id, form.body.data)
     except RequestClosedError as exc:
         flash(str(exc), "error")
     else:
         flash("Your message is added to your request.", "success")
+    return redirect(url_for("helpdesk.service_request", request_id=request_id))
+
+
+@bp.route("/requests/<int:request_id>/not-fixed", methods=["POST"])
+@limiter.limit(
+    lambda: _limit("HELPDESK_MESSAGE_LIMIT"), key_func=_resident_key, scope="helpdesk-message"
+)
+@login_required
+def not_fixed(request_id: int) -> ResponseReturnValue:
+    form = NotFixedForm()
+    if not form.validate_on_submit():
+        return _request_page(request_id, 400, not_fixed_form=form)
+    try:
+        service.report_not_fixed(current_user, request_id, form.body.data or "")
+    except (RequestClosedError, RequestNotResolvedError) as exc:
+        flash(str(exc), "error")
+    else:
+        flash("Thank you. Your request is open again and back with our staff.", "success")
     return redirect(url_for("helpdesk.service_request", request_id=request_id))
 
 

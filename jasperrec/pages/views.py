@@ -45,8 +45,8 @@ def _town() -> dict[str, Any]:
         "email": config["MUNICIPALITY_EMAIL"],
         "website": config["MUNICIPALITY_WEBSITE"],
         "gst_number": config["MUNICIPALITY_GST_NUMBER"],
-        "written_days": config["SERVICE_STANDARD_WRITTEN_DAYS"],
-        "phone_days": config["SERVICE_STANDARD_PHONE_DAYS"],
+        "written_days": config["HELPDESK_STANDARD_DAYS"]["web"],
+        "phone_days": config["HELPDESK_STANDARD_DAYS"]["phone"],
         "legislation": config["PRIVACY_LEGISLATION"],
     }
 

@@ -30,6 +30,7 @@ STAFF_NAVIGATION = (
     ("People", "staff.people", Permission.AUTH_PEOPLE_SEARCH),
     ("Request categories", "staff.categories", Permission.HELPDESK_CATEGORIES_MANAGE),
     ("Staff", "staff.accounts_list", Permission.AUTH_STAFF_VIEW),
+    ("Closure days", "staff.closure_days", Permission.HELPDESK_CALENDAR_MANAGE),
     ("Privacy", "staff.access_log", Permission.PRIVACY_AUDIT_REVIEW),
     ("Site use", "privacy_console.traffic", Permission.PRIVACY_AUDIT_REVIEW),
     ("Break-glass reviews", "staff.break_glass_reviews", Permission.STAFF_BREAK_GLASS_REVIEW),

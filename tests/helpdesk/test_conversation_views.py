@@ -191,7 +191,7 @@ def test_staff_reply_is_saved_and_the_resident_is_emailed(
     assert response.headers["Location"] == f"/staff/requests/{request_.id}"
     [message] = messages()
     assert message.is_from_staff is True
-    assert request_.status is RequestStatus.OPEN
+    assert request_.status is RequestStatus.IN_PROGRESS
     assert [m["To"] for m in outbox] == [resident.email]
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "Your reply is saved" in page

@@ -120,7 +120,7 @@ def test_list_requests_for_shows_only_the_residents_own_open_first(resident: Any
         customer=resident, created_at=now - dt.timedelta(days=3)
     )
     newer = factories.ServiceRequestFactory(
-        customer=resident, status=RequestStatus.OPEN, created_at=now - dt.timedelta(days=1)
+        customer=resident, status=RequestStatus.IN_PROGRESS, created_at=now - dt.timedelta(days=1)
     )
     factories.ServiceRequestFactory()
 
@@ -146,8 +146,8 @@ def test_get_request_for_hides_other_residents_requests(resident: Any) -> None:
     ("status", "due_in_hours", "overdue"),
     [
         (RequestStatus.NEW, -1, True),
-        (RequestStatus.OPEN, 1, False),
-        (RequestStatus.OPEN, -1, True),
+        (RequestStatus.IN_PROGRESS, 1, False),
+        (RequestStatus.IN_PROGRESS, -1, True),
         (RequestStatus.WAITING, -1, False),
         (RequestStatus.CLOSED, -1, False),
         (RequestStatus.NEW, None, False),

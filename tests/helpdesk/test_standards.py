@@ -1,4 +1,4 @@
-"""Service standards: Alberta holidays, business days and answer-by dates."""
+"""Service standards: the holidays package's Alberta calendar, closures and answer-by dates."""
 
 from __future__ import annotations
 
@@ -8,11 +8,25 @@ from zoneinfo import ZoneInfo
 import pytest
 from flask import Flask
 
+from jasperrec.extensions import db
 from jasperrec.helpdesk import standards
 from jasperrec.helpdesk.models import Channel
+from jasperrec.helpdesk.models import ClosureDay
 
 EDMONTON = ZoneInfo("America/Edmonton")
-CALENDAR = standards.BusinessCalendar(zone=EDMONTON, opens=dt.time(8, 30), closes=dt.time(16, 30))
+OPTIONAL = ("Heritage Day", "Boxing Day")
+CALENDAR = standards.BusinessCalendar(
+    zone=EDMONTON, opens=dt.time(8, 30), closes=dt.time(16, 30), observed_optional=OPTIONAL
+)
+# The seeded municipal closures: 30 September all day, Christmas Eve from noon.
+MUNICIPAL = standards.BusinessCalendar(
+    zone=EDMONTON,
+    opens=dt.time(8, 30),
+    closes=dt.time(16, 30),
+    observed_optional=OPTIONAL,
+    yearly_closures={(9, 30): None, (12, 24): dt.time(12, 0)},
+)
+HOUR = dt.timedelta(hours=1)
 
 
 def local(*args: int) -> dt.datetime:
@@ -23,48 +37,28 @@ def utc(*args: int) -> dt.datetime:
     return dt.datetime(*args, tzinfo=dt.UTC)
 
 
-@pytest.mark.parametrize(
-    ("year", "easter"),
-    [(2024, dt.date(2024, 3, 31)), (2026, dt.date(2026, 4, 5)), (2027, dt.date(2027, 3, 28))],
-)
-def test_easter_sunday_matches_the_calendar(year: int, easter: dt.date) -> None:
-    assert standards.easter_sunday(year) == easter
-
-
-def test_alberta_holidays_for_2026() -> None:
-    assert sorted(standards.alberta_holidays(2026)) == [
+def test_alberta_holidays_for_2026_come_from_the_holidays_package() -> None:
+    assert sorted(standards.statutory_holidays(2026, OPTIONAL)) == [
         dt.date(2026, 1, 1),  # New Year's Day
         dt.date(2026, 2, 16),  # Family Day
         dt.date(2026, 4, 3),  # Good Friday
-        dt.date(2026, 5, 18),  # Victoria Day: May 24 is a Sunday
+        dt.date(2026, 5, 18),  # Victoria Day
         dt.date(2026, 7, 1),  # Canada Day
-        dt.date(2026, 8, 3),  # Heritage Day
+        dt.date(2026, 8, 3),  # Heritage Day (optional, observed by the municipality)
         dt.date(2026, 9, 7),  # Labour Day
-        dt.date(2026, 9, 30),  # Truth and Reconciliation
         dt.date(2026, 10, 12),  # Thanksgiving
         dt.date(2026, 11, 11),  # Remembrance Day
         dt.date(2026, 12, 25),  # Christmas Day
-        dt.date(2026, 12, 28),  # Boxing Day, a Saturday, observed on Monday
+        dt.date(2026, 12, 26),  # Boxing Day, a Saturday...
+        dt.date(2026, 12, 28),  # ...observed on Monday
     ]
 
 
-@pytest.mark.parametrize(
-    ("observed", "absent"),
-    [
-        (dt.date(2028, 7, 3), dt.date(2028, 7, 1)),  # Canada Day on a Saturday
-        (dt.date(2029, 7, 2), dt.date(2029, 7, 1)),  # Canada Day on a Sunday
-        (dt.date(2027, 12, 27), dt.date(2027, 12, 25)),  # Christmas on a Saturday...
-        (dt.date(2027, 12, 28), dt.date(2027, 12, 26)),  # ...and Boxing Day after it
-        (dt.date(2022, 1, 3), dt.date(2022, 1, 1)),  # New Year's Day on a Saturday
-        (dt.date(2029, 5, 21), dt.date(2029, 5, 28)),  # Victoria Day: May 24 is a Thursday
-    ],
-)
-def test_holidays_on_weekends_are_observed_on_the_next_business_day(
-    observed: dt.date, absent: dt.date
-) -> None:
-    holidays = standards.alberta_holidays(observed.year)
-    assert observed in holidays
-    assert absent not in holidays
+def test_optional_holidays_count_only_when_configured() -> None:
+    assert dt.date(2026, 8, 3) not in standards.statutory_holidays(2026)
+    # Easter Monday is optional in Alberta and the offices stay open.
+    assert dt.date(2026, 4, 6) not in standards.statutory_holidays(2026, OPTIONAL)
+    assert CALENDAR.is_business_day(dt.date(2026, 4, 6))
 
 
 @pytest.mark.parametrize(
@@ -83,14 +77,13 @@ def test_holidays_on_weekends_are_observed_on_the_next_business_day(
         (local(2026, 11, 28, 11, 0), 3, utc(2026, 12, 3, 23, 30)),
         # The Thursday before Good Friday skips the holiday (Easter Monday is open).
         (local(2026, 4, 2, 10, 0), 3, utc(2026, 4, 8, 22, 30)),
-        # Canada Day 2028 falls on a Saturday and is observed on Monday, July 3.
-        (local(2028, 6, 30, 10, 0), 3, utc(2028, 7, 6, 22, 30)),
+        # Christmas Day 2027 is a Saturday: observed Monday 27, Boxing Day Tuesday 28;
+        # with no municipal closures Friday 24 is a full day.
+        (local(2027, 12, 23, 10, 0), 2, utc(2027, 12, 29, 23, 30)),
         # Clocks spring forward on Sunday, March 8, 2026: the deadline is 16:30 MDT.
         (local(2026, 3, 6, 10, 0), 3, utc(2026, 3, 11, 22, 30)),
         # Clocks fall back on Sunday, November 1, 2026: the deadline is 16:30 MST.
         (local(2026, 10, 30, 12, 0), 3, utc(2026, 11, 4, 23, 30)),
-        # A phone message gets two days; Christmas and Boxing Day 2026 are skipped.
-        (local(2026, 12, 24, 9, 0), 2, utc(2026, 12, 30, 23, 30)),
         # An evening in UTC that is still the afternoon locally counts that day.
         (utc(2026, 11, 24, 23, 0), 3, utc(2026, 11, 27, 23, 30)),
     ],
@@ -101,35 +94,121 @@ def test_due_after_counts_business_days_from_receipt(
     assert CALENDAR.due_after(received, days) == due
 
 
-def test_closure_dates_are_not_business_days() -> None:
+@pytest.mark.parametrize(
+    ("received", "days", "due"),
+    [
+        # 30 September is closed all day: a Tuesday request skips Wednesday the 30th.
+        (local(2026, 9, 29, 10, 0), 2, utc(2026, 10, 2, 22, 30)),
+        # Christmas Eve closes at noon: a 13:00 call counts from the next business day,
+        # after Christmas, Boxing Day (observed Monday 28): due Thursday 31.
+        (local(2026, 12, 24, 13, 0), 2, utc(2026, 12, 31, 23, 30)),
+        # A call at 11:00 on Christmas Eve still counts that day.
+        (local(2026, 12, 24, 11, 0), 2, utc(2026, 12, 30, 23, 30)),
+        # An answer due on Christmas Eve is due at its early closing.
+        (local(2026, 12, 22, 10, 0), 2, utc(2026, 12, 24, 19, 0)),
+    ],
+)
+def test_municipal_closures_whole_days_and_afternoons(
+    received: dt.datetime, days: int, due: dt.datetime
+) -> None:
+    assert MUNICIPAL.due_after(received, days) == due
+
+
+def test_a_dated_closure_counts_only_in_its_year() -> None:
     closed = standards.BusinessCalendar(
         zone=EDMONTON,
         opens=dt.time(8, 30),
         closes=dt.time(16, 30),
-        closures=frozenset({dt.date(2026, 11, 25)}),
+        closures={dt.date(2026, 11, 25): None},
     )
 
     assert closed.due_after(local(2026, 11, 24, 10, 0), 3) == utc(2026, 11, 30, 23, 30)
+    assert closed.is_business_day(dt.date(2027, 11, 25))
 
 
-def test_due_at_reads_the_channel_standard_and_closures_from_config(app: Flask) -> None:
-    config = {
-        **app.config,
-        "HELPDESK_CLOSURE_DATES": ["2026-11-25"],
-        "HELPDESK_BUSINESS_HOURS": ["09:00", "17:00"],
-    }
-    calendar = standards.calendar_from(config)
+def test_an_early_closing_before_opening_closes_the_whole_day() -> None:
+    closed = standards.BusinessCalendar(
+        zone=EDMONTON,
+        opens=dt.time(8, 30),
+        closes=dt.time(16, 30),
+        closures={dt.date(2026, 11, 25): dt.time(8, 0)},
+    )
 
-    assert calendar.closures == frozenset({dt.date(2026, 11, 25)})
+    assert not closed.is_business_day(dt.date(2026, 11, 25))
+
+
+def test_business_time_between_skips_nights_weekends_and_holidays() -> None:
+    # Friday 15:30 to Tuesday 9:30 around Remembrance Day 2027 (Thursday) is not it;
+    # take Friday Nov 6 2026 15:30 to Tuesday Nov 10 9:30: 1 h + 8 h (Mon) + 1 h.
+    assert (
+        CALENDAR.business_time_between(local(2026, 11, 6, 15, 30), local(2026, 11, 10, 9, 30))
+        == 10 * HOUR
+    )
+    # Tuesday Nov 10 16:00 to Thursday Nov 12 9:00 crosses Remembrance Day.
+    assert (
+        CALENDAR.business_time_between(local(2026, 11, 10, 16, 0), local(2026, 11, 12, 9, 0))
+        == 1 * HOUR
+    )
+    assert CALENDAR.business_time_between(local(2026, 11, 12), local(2026, 11, 11)) == 0 * HOUR
+
+
+def test_adding_and_taking_away_business_time() -> None:
+    friday_close = local(2026, 11, 6, 16, 30)
+
+    assert CALENDAR.add_business_time(friday_close, 2 * HOUR) == local(2026, 11, 9, 10, 30)
+    assert CALENDAR.add_business_time(local(2026, 11, 10, 16, 0), HOUR) == local(2026, 11, 12, 9, 0)
+    # The last business half-day before a Monday 10:30 answer-by time starts Friday 14:30.
+    assert CALENDAR.half_day == 4 * HOUR
+    assert CALENDAR.subtract_business_time(local(2026, 11, 9, 10, 30), 4 * HOUR) == local(
+        2026, 11, 6, 14, 30
+    )
+
+
+def test_calendar_from_reads_config_and_closure_rows(app: Flask) -> None:
+    config = {**app.config, "HELPDESK_BUSINESS_HOURS": ["09:00", "17:00"]}
+    rows = [
+        ClosureDay(day=dt.date(2026, 11, 25), closes_at=None, description="Staff day"),
+        ClosureDay(
+            day=dt.date(2000, 12, 24),
+            closes_at=dt.time(12),
+            repeats_yearly=True,
+            description="Christmas Eve afternoon",
+        ),
+    ]
+
+    calendar = standards.calendar_from(config, rows)
+
     assert calendar.closes == dt.time(17, 0)
-    assert standards.days_for(Channel.PHONE, config) == 2
-    assert standards.days_for(Channel.EMAIL, config) == 3
-    assert standards.days_for(Channel.APP, config) == 3
+    assert calendar.closures == {dt.date(2026, 11, 25): None}
+    assert calendar.yearly_closures == {(12, 24): dt.time(12)}
+    assert calendar.observed_optional == OPTIONAL
+
+
+def test_the_seeded_municipal_closures_are_in_the_current_calendar(app: Flask) -> None:
+    calendar = standards.current_calendar()
+
+    assert not calendar.is_business_day(dt.date(2026, 9, 30))
+    assert calendar.hours_on(dt.date(2026, 12, 24)) == (dt.time(8, 30), dt.time(12, 0))
+
+
+def test_a_closure_row_added_today_moves_the_next_answer_by_date(app: Flask) -> None:
+    db.session.add(ClosureDay(day=dt.date(2026, 11, 25), description="Staff training"))
+    db.session.flush()
+
+    assert standards.due_at(local(2026, 11, 24, 10, 0), Channel.WEB) == utc(2026, 11, 30, 23, 30)
+
+
+@pytest.mark.parametrize(
+    ("channel", "days"),
+    [(Channel.WEB, 3), (Channel.EMAIL, 3), (Channel.APP, 3), (Channel.PHONE, 2)],
+)
+def test_each_channel_has_its_standard_from_config(app: Flask, channel: Channel, days: int) -> None:
+    assert standards.days_for(channel, app.config) == days
+    assert standards.days_for(channel, {"HELPDESK_STANDARD_DAYS": {channel.name.lower(): 7}}) == 7
 
 
 @pytest.mark.parametrize(("channel", "due"), [(Channel.WEB, 27), (Channel.PHONE, 26)])
 def test_due_at_uses_the_app_config(app: Flask, channel: Channel, due: int) -> None:
-    with app.app_context():
-        result = standards.due_at(local(2026, 11, 24, 10, 0), channel)
+    result = standards.due_at(local(2026, 11, 24, 10, 0), channel)
 
     assert result == utc(2026, 11, due, 23, 30)

@@ -155,6 +155,31 @@ def test_a_closed_requests_link_still_shows_it_but_takes_no_reply(client: Any) -
     assert db.session.scalars(sa.select(ServiceRequestMessage)).all() == []
 
 
+def test_a_visitors_request_gets_the_workflows_clock(client: Any) -> None:
+    follow_path(client.post(ASK, data=FORM))
+    [filed] = stored()
+
+    assert filed.status is RequestStatus.NEW
+    assert filed.due_at is not None
+    assert filed.due_soon_at is not None
+    assert filed.due_soon_at < filed.due_at
+
+
+@pytest.mark.parametrize("status", [RequestStatus.WAITING, RequestStatus.RESOLVED])
+def test_a_reply_through_the_link_goes_through_the_workflow(client: Any, status: Any) -> None:
+    path = follow_path(client.post(ASK, data=FORM))
+    [filed] = stored()
+    filed.status = status
+    db.session.flush()
+
+    client.post(f"{path}/messages", data={"body": "Still broken."})
+
+    assert filed.status is RequestStatus.IN_PROGRESS
+    [event] = filed.events
+    assert event.actor_id == filed.customer_id
+    assert (event.from_value, event.to_value) == (status.value, "in progress")
+
+
 @pytest.mark.parametrize(
     "damage",
     [

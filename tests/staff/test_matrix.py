@@ -63,6 +63,47 @@ MATRIX: dict[str, tuple[str, str, dict[str, str] | None, dict[str, int]]] = {
     ),
     "staff.new_call": ("GET", "/staff/calls/new", None, {AGENT: 200, LEAD: 200}),
     "staff.log_call": ("POST", "/staff/calls", CALL_FORM, {AGENT: 302, LEAD: 302}),
+    # The request's actions: the agent's department holds it; the lead's does not.
+    "staff.add_note": (
+        "POST",
+        "/staff/requests/{request}/notes",
+        {"note": "Called back"},
+        {AGENT: 302, LEAD: 404},
+    ),
+    "staff.assign_to_me": (
+        "POST",
+        "/staff/requests/{request}/assign-to-me",
+        {},
+        {AGENT: 302, LEAD: 404},
+    ),
+    # Giving a request to a colleague is for department leads.
+    "staff.assign": ("POST", "/staff/requests/{request}/assign", {"assignee": "1"}, {LEAD: 404}),
+    "staff.transfer": (
+        "POST",
+        "/staff/requests/{request}/transfer",
+        {"department": "999999", "reason": "Not ours"},
+        {AGENT: 302, LEAD: 404},
+    ),
+    "staff.set_status": (
+        "POST",
+        "/staff/requests/{request}/status",
+        {"status": "waiting on resident"},
+        {AGENT: 302, LEAD: 404},
+    ),
+    "staff.resolve": (
+        "POST",
+        "/staff/requests/{request}/resolve",
+        {"resolution": "answered", "public_note": "Done."},
+        {AGENT: 302, LEAD: 404},
+    ),
+    "staff.reopen": (
+        "POST",
+        "/staff/requests/{request}/reopen",
+        {"reason": "Still leaking"},
+        {AGENT: 302, LEAD: 404},
+    ),
+    "staff.closure_days": ("GET", "/staff/closures", None, {ADMIN: 200}),
+    "staff.delete_closure": ("POST", "/staff/closures/999999/delete", {}, {ADMIN: 404}),
     "staff.accounts_list": ("GET", "/staff/accounts", None, {LEAD: 200, PRIVACY: 200, ADMIN: 200}),
     "staff.new_staff": ("GET", "/staff/accounts/new", None, {ADMIN: 200}),
     "staff.staff_roles": ("GET", "/staff/accounts/{colleague}/roles", None, {ADMIN: 200}),

@@ -285,6 +285,6 @@ def test_a_closed_request_opens_read_only_for_staff_in_scope(
     page = client.get(f"/staff/requests/{closed.id}").get_data(as_text=True)
     reply = client.post(f"/staff/requests/{closed.id}/reply", data={"body": "Hello"})
 
-    assert "This request is closed. You can read it, but not add to it." in page
+    assert "This request is closed. You can read it and reopen it, but not reply to it." in page
     assert "Send reply" not in page
     assert reply.status_code == 404

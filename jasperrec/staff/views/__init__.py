@@ -17,9 +17,22 @@ bp.context_processor(staff_navigation)
 from . import accounts  # noqa: E402
 from . import calls  # noqa: E402
 from . import categories  # noqa: E402
+from . import closures  # noqa: E402
 from . import console  # noqa: E402
 from . import people  # noqa: E402
 from . import privacy  # noqa: E402
 from . import requests  # noqa: E402
+from . import workflow  # noqa: E402
 
-__all__ = ["accounts", "bp", "calls", "categories", "console", "people", "privacy", "requests"]
+__all__ = [
+    "accounts",
+    "bp",
+    "calls",
+    "categories",
+    "closures",
+    "console",
+    "people",
+    "privacy",
+    "requests",
+    "workflow",
+]

@@ -1,5 +1,5 @@
-"""A request in the console: its conversation and the customer's history, read under
-need-to-know and audited once per page view, and the reply form."""
+"""A request in the console: its conversation, notes, history and the customer's history,
+read under need-to-know and audited once per page view; the reply and note forms."""
 
 from __future__ import annotations
 
@@ -18,11 +18,19 @@ from flask_wtf import FlaskForm
 
 from jasperrec.auth.permissions import Permission
 from jasperrec.auth.permissions import permission_required
+from jasperrec.forms import ConfirmForm
+from jasperrec.helpdesk import actions
 from jasperrec.helpdesk import attachments
 from jasperrec.helpdesk import replies
 
 from .. import casefile
+from ..forms import AssignForm
+from ..forms import NoteForm
+from ..forms import ReopenForm
 from ..forms import ReplyForm
+from ..forms import ResolveForm
+from ..forms import StatusForm
+from ..forms import TransferForm
 from . import bp
 
 # The request page this browser last opened, recorded in the audit trail: [id, when].
@@ -56,20 +64,41 @@ def _same_page_view(request_id: int) -> bool:
 
 
 def render_request_page(
-    request_id: int, status: int = 200, **forms: FlaskForm
+    request_id: int, status: int = 200, **given: FlaskForm
 ) -> ResponseReturnValue:
-    """Show the request page with its forms, recording the view unless already recorded."""
+    """Show the request page with its action forms, recording the view unless already
+    recorded; a form given keeps its input and errors, the others start empty."""
     record = not _same_page_view(request_id)
     page = casefile.open_request_page(current_user, request_id, record_view=record)
     if record:
         session[VIEWED_KEY] = [request_id, time.time()]
-    forms.setdefault("form", ReplyForm())
+    found = page.service_request
+    choices = actions.choices_for(current_user, found)
+    forms: dict[str, FlaskForm] = {
+        "reply_form": ReplyForm(formdata=None),
+        "note_form": NoteForm(formdata=None),
+        "assign_form": AssignForm(formdata=None),
+        "transfer_form": TransferForm(formdata=None),
+        "status_form": StatusForm(formdata=None, status=found.status.value),
+        "resolve_form": ResolveForm(formdata=None),
+        "reopen_form": ReopenForm(formdata=None),
+        "confirm_form": ConfirmForm(),
+        **given,
+    }
+    forms["assign_form"].assignee.choices = [(u.id, u.full_name) for u in choices.colleagues]
+    forms["transfer_form"].department.choices = [(d.id, d.name) for d in choices.departments]
     return render_template(
         "staff/request.html",
-        service_request=page.service_request,
+        service_request=found,
         history=page.history,
+        page=choices,
         **forms,
     ), status
+
+
+def back_to(request_id: int) -> ResponseReturnValue:
+    """Go back to the request page: the same page view, so no second audit entry."""
+    return redirect(url_for("staff.service_request", request_id=request_id))
 
 
 @bp.after_request
@@ -98,10 +127,23 @@ def service_request(request_id: int) -> ResponseReturnValue:
 def reply(request_id: int) -> ResponseReturnValue:
     form = ReplyForm()
     if not form.validate_on_submit():
-        return render_request_page(request_id, 400, form=form)
-    replies.reply_to_request(current_user, request_id, form.body.data)
-    flash("Your reply is saved, and the resident is emailed that there is one.", "success")
-    return redirect(url_for("staff.service_request", request_id=request_id))
+        return render_request_page(request_id, 400, reply_form=form)
+    replies.reply_to_request(
+        current_user, request_id, form.body.data, wait_for_resident=form.wait_for_resident.data
+    )
+    flash("Your reply is saved and emailed to the resident.", "success")
+    return back_to(request_id)
+
+
+@bp.route("/requests/<int:request_id>/notes", methods=["POST"])
+@permission_required(Permission.HELPDESK_REQUESTS_REPLY)
+def add_note(request_id: int) -> ResponseReturnValue:
+    form = NoteForm()
+    if not form.validate_on_submit():
+        return render_request_page(request_id, 400, note_form=form)
+    replies.add_note(current_user, request_id, form.note.data)
+    flash("Your internal note is saved. The resident does not see it.", "success")
+    return back_to(request_id)
 
 
 @bp.route("/photos/<string(maxlength=64):token>")
