@@ -140,7 +140,7 @@ class ReplyForm(FlaskForm):
     """Answer a resident on one of their helpdesk requests."""
 
     body = TextAreaField(
-        "Your reply",
+        "Public reply to the resident",
         validators=[
             DataRequired("Write a reply first."),
             Length(max=MESSAGE_MAX, message=f"Keep the reply to {MESSAGE_MAX} characters."),

@@ -34,7 +34,7 @@ SECRET = pyotp.random_base32()
 SUBJECT = "Lane swim times at the aquatic centre"
 
 
-def set_up(live_server: LiveServer) -> tuple[Resident, int]:
+def set_up(live_server: LiveServer) -> tuple[Resident, int, str]:
     """An agent in Aquatics and a resident's new web request in Aquatics' queue."""
     resident = add_resident(live_server, "casey.pool@example.ca", "saffron harbour tundra quill")
     with live_server.app.app_context():
@@ -65,9 +65,9 @@ def set_up(live_server: LiveServer) -> tuple[Resident, int]:
         )
         clock.start(request, received, Channel.WEB)
         db.session.commit()
-        request_id = request.id
+        request_id, reference = request.id, request.reference
         db.session.remove()
-    return resident, request_id
+    return resident, request_id, reference
 
 
 def sign_in_as_agent(page: Page) -> None:
@@ -91,14 +91,14 @@ def mail_to(outbox: Path, address: str) -> list[bytes]:
 def test_an_agent_works_a_request_from_the_queue_to_resolved_and_it_reopens(
     browser: Browser, live_server: LiveServer, check_page: Callable[[Page], None]
 ) -> None:
-    resident, request_id = set_up(live_server)
+    resident, request_id, reference = set_up(live_server)
     staff_context = browser.new_context(base_url=live_server.url)
     staff_context.set_default_timeout(10_000)
     page = staff_context.new_page()
     sign_in_as_agent(page)
 
     page.get_by_role("navigation", name="Staff console").get_by_role("link", name="Queues").click()
-    page.get_by_role("link", name=f"#{request_id}").click()
+    page.get_by_role("link", name=reference).click()
     expect(page.get_by_role("heading", level=1)).to_contain_text(SUBJECT)
 
     page.get_by_role("button", name="Assign to me").click()
