@@ -16,7 +16,9 @@ from sqlalchemy.orm import joinedload
 from jasperrec.auth.models import Department
 from jasperrec.auth.models import User
 from jasperrec.auth.models import department_members
+from jasperrec.db import utcnow
 from jasperrec.extensions import db
+from jasperrec.helpdesk import clock
 from jasperrec.helpdesk.models import Channel
 from jasperrec.helpdesk.models import RequestStatus
 from jasperrec.helpdesk.models import ServiceRequest
@@ -47,6 +49,19 @@ SORT_LABELS = {
 }
 
 
+class QueueDeadline(enum.StrEnum):
+    """How close a request is to its answer-by time, as the clock rules it."""
+
+    OVERDUE = "overdue"
+    DUE_SOON = "due-soon"
+
+
+DEADLINE_LABELS = {
+    QueueDeadline.OVERDUE: "Overdue: no answer by the due time",
+    QueueDeadline.DUE_SOON: "Due soon: within half a business day",
+}
+
+
 @dataclasses.dataclass(frozen=True)
 class QueueFilter:
     """What the staff member narrowed the queue to; the defaults are every open request."""
@@ -58,6 +73,7 @@ class QueueFilter:
     channel: Channel | None = None
     category_id: int | None = None
     uncategorised: bool = False
+    deadline: QueueDeadline | None = None
     text: str = ""
     sort: QueueSort = QueueSort.DUE
     page: int = 1
@@ -77,13 +93,18 @@ class QueueRow:
     created_at: dt.datetime
     due_at: dt.datetime | None
     is_overdue: bool
+    is_due_soon: bool
     status: RequestStatus
     assignee_id: int | None
     assignee_name: str | None
 
     @classmethod
-    def of(cls, r: ServiceRequest) -> QueueRow:
-        """Copy what the page shows from a request with its people and department loaded."""
+    def of(cls, r: ServiceRequest, now: dt.datetime) -> QueueRow:
+        """Copy what the page shows from a request with its people and department loaded.
+
+        The badges are judged at the same moment as the filter, so a row the overdue
+        filter found always says "Overdue".
+        """
         return cls(
             r.id,
             r.reference,
@@ -94,7 +115,8 @@ class QueueRow:
             r.channel,
             r.created_at,
             r.due_at,
-            r.is_overdue,
+            r.is_overdue_at(now),
+            r.is_due_soon_at(now),
             r.status,
             r.assignee_id,
             r.assignee.full_name if r.assignee else None,
@@ -109,6 +131,7 @@ class QueuePage:
     total: int
     page: int
     pages: int
+    overdue: int
 
 
 def _search_text(text: str) -> str:
@@ -128,7 +151,9 @@ def _matches(text: str) -> sa.ColumnElement[bool]:
     return sa.or_(found, ServiceRequest.id == int(number[1])) if number else found
 
 
-def _conditions(staff: User, filters: QueueFilter) -> list[sa.ColumnElement[bool]]:
+def _conditions(
+    staff: User, filters: QueueFilter, now: dt.datetime
+) -> list[sa.ColumnElement[bool]]:
     where = [in_scope_of(staff), ServiceRequest.status.in_(sorted(filters.statuses))]
     if filters.department_id is not None:
         where.append(ServiceRequest.department_id == filters.department_id)
@@ -142,6 +167,10 @@ def _conditions(staff: User, filters: QueueFilter) -> list[sa.ColumnElement[bool
         where.append(ServiceRequest.category_id.is_(None))
     elif filters.category_id is not None:
         where.append(ServiceRequest.category_id == filters.category_id)
+    if filters.deadline is QueueDeadline.OVERDUE:
+        where.append(clock.overdue_clause(now))
+    elif filters.deadline is QueueDeadline.DUE_SOON:
+        where.append(clock.due_soon_clause(now))
     text = _search_text(filters.text)
     if text:
         where.append(_matches(text))
@@ -157,20 +186,26 @@ def _order(sort: QueueSort) -> list[Any]:
     return [ServiceRequest.due_at.is_(None), ServiceRequest.due_at, ServiceRequest.id]
 
 
-def count_queue(staff: User, filters: QueueFilter | None = None) -> int:
+def count_queue(
+    staff: User, filters: QueueFilter | None = None, now: dt.datetime | None = None
+) -> int:
     """Count the requests the filtered queue holds, without reading any of them."""
-    where = _conditions(staff, filters or QueueFilter())
+    where = _conditions(staff, filters or QueueFilter(), now or utcnow())
     query = sa.select(sa.func.count()).select_from(ServiceRequest).where(*where)
     return db.session.scalar(query) or 0
 
 
-def list_queue(staff: User, filters: QueueFilter) -> QueuePage:
+def list_queue(staff: User, filters: QueueFilter, now: dt.datetime | None = None) -> QueuePage:
     """Return one page of the staff member's filtered queues, auditing the names shown.
 
     A page past the last shows the last. The rows are copied before the commit, so the
-    page shows exactly what was audited and reads nothing more from the database.
+    page shows exactly what was audited and reads nothing more from the database. The
+    page also counts every overdue request in the queues, whatever the filter, for the
+    quick link.
     """
-    total = count_queue(staff, filters)
+    now = now or utcnow()
+    total = count_queue(staff, filters, now)
+    overdue = count_queue(staff, QueueFilter(deadline=QueueDeadline.OVERDUE), now)
     pages = max(1, math.ceil(total / PAGE_SIZE))
     page = min(max(filters.page, 1), pages)
     query = (
@@ -180,12 +215,12 @@ def list_queue(staff: User, filters: QueueFilter) -> QueuePage:
             joinedload(ServiceRequest.department),
             joinedload(ServiceRequest.assignee),
         )
-        .where(*_conditions(staff, filters))
+        .where(*_conditions(staff, filters, now))
         .order_by(*_order(filters.sort))
         .limit(PAGE_SIZE)
         .offset((page - 1) * PAGE_SIZE)
     )
-    rows = [QueueRow.of(r) for r in db.session.scalars(query)]
+    rows = [QueueRow.of(r, now) for r in db.session.scalars(query)]
     audit.record_queue_list(
         staff,
         [r.id for r in rows],
@@ -194,7 +229,7 @@ def list_queue(staff: User, filters: QueueFilter) -> QueuePage:
         text=_search_text(filters.text),
     )
     db.session.commit()
-    return QueuePage(rows=rows, total=total, page=page, pages=pages)
+    return QueuePage(rows=rows, total=total, page=page, pages=pages, overdue=overdue)
 
 
 def list_colleagues(staff: User) -> list[User]:

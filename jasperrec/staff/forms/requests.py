@@ -28,6 +28,7 @@ from jasperrec.helpdesk.models import Channel
 from jasperrec.helpdesk.models import RequestStatus
 from jasperrec.helpdesk.models import Resolution
 
+from ..queues import DEADLINE_LABELS
 from ..queues import SORT_LABELS
 from ..queues import QueueSort
 
@@ -76,6 +77,12 @@ class QueueFilterForm(FlaskForm):
         validators=[Optional()],
     )
     category = SelectField("Category", choices=[], validators=[Optional()])
+    deadline = SelectField(
+        "Answer due",
+        choices=[SelectChoice("", "Any time")]
+        + [SelectChoice(d.value, label) for d, label in DEADLINE_LABELS.items()],
+        validators=[Optional()],
+    )
     sort = SelectField(
         "Sort",
         choices=[SelectChoice(s.value, label) for s, label in SORT_LABELS.items()],

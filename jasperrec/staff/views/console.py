@@ -91,6 +91,7 @@ def _queue_filter(form: QueueFilterForm) -> queues.QueueFilter:
         channel=Channel(form.channel.data) if form.channel.data else None,
         category_id=int(category) if category.isdigit() else None,
         uncategorised=category == "none",
+        deadline=queues.QueueDeadline(form.deadline.data) if form.deadline.data else None,
         text=form.q.data or "",
         sort=queues.QueueSort(form.sort.data or queues.QueueSort.DUE),
         page=form.page.data or 1,
