@@ -13,6 +13,7 @@ from jasperrec.auth.models import User
 from jasperrec.extensions import db
 from jasperrec.helpdesk import replies
 from jasperrec.helpdesk.models import RequestStatus
+from jasperrec.helpdesk.models import Resolution
 from jasperrec.helpdesk.models import ServiceRequest
 from jasperrec.store.models import Order
 from jasperrec.store.models import OrderStatus
@@ -22,6 +23,14 @@ from jasperrec.store.models import RegistrationStatus
 # How many of each kind the page lists; the counts above each list cover them all.
 EARLIER_REQUESTS_SHOWN = 20
 RECENT_SHOWN = 5
+# A resolution code as staff read it in a customer's history.
+RESOLUTION_WORDS = {
+    Resolution.FIXED: "fixed",
+    Resolution.ANSWERED: "question answered",
+    Resolution.NOT_OUR_JURISDICTION: "not our jurisdiction",
+    Resolution.DUPLICATE: "duplicate of another request",
+    Resolution.COULD_NOT_REPRODUCE: "could not reproduce the problem",
+}
 
 
 @dataclasses.dataclass(frozen=True)
@@ -36,6 +45,20 @@ class EarlierRequest:
     closed_at: dt.datetime | None
     # Whether this staff member may open it; others are listed, not linked.
     in_scope: bool
+    resolution: Resolution | None
+    resolved_at: dt.datetime | None
+
+    @property
+    def outcome(self) -> str | None:
+        """Say why it was resolved, in words, once it has been resolved or closed."""
+        return RESOLUTION_WORDS[self.resolution] if self.resolution else None
+
+    @property
+    def ended_at(self) -> dt.datetime | None:
+        """When it was closed, or resolved if not yet closed; None while it is open."""
+        if self.status is RequestStatus.CLOSED:
+            return self.closed_at
+        return self.resolved_at if self.status is RequestStatus.RESOLVED else None
 
 
 @dataclasses.dataclass(frozen=True)
@@ -136,6 +159,8 @@ def _earlier_requests(staff: User, others: sa.ColumnElement[bool]) -> list[Earli
             created_at=r.created_at,
             closed_at=r.closed_at,
             in_scope=r.department_id in department_ids or r.assignee_id == staff.id,
+            resolution=r.resolution,
+            resolved_at=r.resolved_at,
         )
         for r in db.session.scalars(query)
     ]

@@ -16,6 +16,7 @@ from jasperrec.auth.models import Role
 from jasperrec.db import utcnow
 from jasperrec.extensions import db
 from jasperrec.helpdesk.models import RequestStatus
+from jasperrec.helpdesk.models import Resolution
 from jasperrec.staff import casefile
 from jasperrec.staff.models import AccessKind
 from jasperrec.staff.models import AuditEntry
@@ -84,6 +85,69 @@ def test_the_history_lists_the_customers_other_requests_with_their_outcomes(
     ]
     assert history.requests[1].closed_at is not None
     assert (history.request_count, history.open_request_count) == (2, 1)
+
+
+@pytest.mark.parametrize(
+    ("status", "resolution", "outcome", "ended"),
+    [
+        (RequestStatus.RESOLVED, Resolution.FIXED, "fixed", "resolved"),
+        (RequestStatus.CLOSED, Resolution.DUPLICATE, "duplicate of another request", "closed"),
+        (RequestStatus.CLOSED, None, None, "closed"),
+        (RequestStatus.IN_PROGRESS, None, None, None),
+    ],
+)
+def test_the_history_says_how_each_earlier_request_ended_and_when(
+    agent: Any,
+    customer: Any,
+    current: Any,
+    department: Any,
+    status: RequestStatus,
+    resolution: Resolution | None,
+    outcome: str | None,
+    ended: str | None,
+) -> None:
+    now = utcnow()
+    resolved_at = now - dt.timedelta(days=10)
+    closed_at = now - dt.timedelta(days=3)
+    factories.ServiceRequestFactory(
+        department=department,
+        customer=customer,
+        status=status,
+        resolution=resolution,
+        resolved_at=resolved_at if resolution else None,
+        closed_at=closed_at if status is RequestStatus.CLOSED else None,
+    )
+
+    (earlier,) = casefile.open_request_page(agent, current.id).history.requests
+
+    assert earlier.outcome == outcome
+    assert earlier.ended_at == {"resolved": resolved_at, "closed": closed_at, None: None}[ended]
+
+
+def test_every_resolution_code_has_words() -> None:
+    assert set(casefile.RESOLUTION_WORDS) == set(Resolution)
+
+
+def test_the_request_page_shows_each_earlier_requests_outcome(
+    client: Any, agent: Any, staff_log_in: Any, customer: Any, current: Any, department: Any
+) -> None:
+    factories.ServiceRequestFactory(
+        department=department,
+        customer=customer,
+        subject="Gate left open",
+        status=RequestStatus.CLOSED,
+        resolution=Resolution.NOT_OUR_JURISDICTION,
+        resolved_at=dt.datetime(2026, 3, 2, 17, tzinfo=dt.UTC),
+        closed_at=dt.datetime(2026, 3, 10, 17, tzinfo=dt.UTC),
+    )
+    staff_log_in(agent)
+
+    page = client.get(f"/staff/requests/{current.id}").get_data(as_text=True)
+
+    assert (
+        '<span class="cell-label">Outcome: </span>Closed 2026-03-10: not our jurisdiction</td>'
+        in page
+    )
 
 
 def test_the_history_sums_up_registrations_and_orders(
@@ -219,15 +283,22 @@ def test_the_history_reads_the_same_number_of_queries_however_long_it_is(
     count_queries: Callable[[Callable[[], Any]], int],
 ) -> None:
     staff_log_in(agent)
-    factories.ServiceRequestFactory(department=department, customer=customer)
+    resolved = {
+        "status": RequestStatus.RESOLVED,
+        "resolution": Resolution.ANSWERED,
+        "resolved_at": utcnow(),
+    }
+    factories.ServiceRequestFactory(department=department, customer=customer, **resolved)
     add_registration(customer, RegistrationStatus.CONFIRMED)
     few = count_queries(lambda: client.get(f"/staff/requests/{current.id}"))
     for n in range(25):
         factories.ServiceRequestFactory(
-            department=department if n % 2 else other_department, customer=customer
+            department=department if n % 2 else other_department, customer=customer, **resolved
         )
         add_registration(customer, RegistrationStatus.CONFIRMED)
 
     many = count_queries(lambda: client.get(f"/staff/requests/{current.id}"))
+    page = client.get(f"/staff/requests/{current.id}").get_data(as_text=True)
 
     assert many == few
+    assert page.count(": question answered</td>") == casefile.EARLIER_REQUESTS_SHOWN
