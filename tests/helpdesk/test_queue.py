@@ -30,8 +30,9 @@ def test_queue_shows_due_dates_and_flags_overdue_requests(
     assert "Answer due by" in page
     assert local_time(late.due_at, "%Y-%m-%d %H:%M") in page
     assert local_time(on_time.due_at, "%Y-%m-%d %H:%M") in page
-    assert page.count("Overdue") == 1
-    assert page.index("Late") < page.index("Overdue") < page.index("On time")
+    rows = page[page.index("<tbody>") : page.index("</tbody>")]
+    assert rows.count(">Overdue</span>") == 1
+    assert rows.index("Late") < rows.index(">Overdue</span>") < rows.index("On time")
 
 
 def test_queue_still_hides_other_departments_requests(
