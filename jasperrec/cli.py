@@ -20,6 +20,7 @@ from .auth.permissions import STAFF_ROLES
 from .auth.service import ensure_department
 from .config import follow_demo_address
 from .extensions import db
+from .helpdesk.cli import mail_in_command
 from .staff import accounts
 
 
@@ -132,6 +133,7 @@ def main() -> None:
         demo_command,
         create_staff_command,
         demo_code_command,
+        mail_in_command,
     ):
         cli.add_command(command)
     cli.main()

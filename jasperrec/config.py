@@ -114,6 +114,10 @@ DEFAULTS: dict[str, Any] = {
     "HELPDESK_ATTACHMENT_MAX_COUNT": 5,
     "HELPDESK_ATTACHMENT_MAX_BYTES": 10 * 1024 * 1024,
     "HELPDESK_ATTACHMENT_MAX_PIXELS": 60_000_000,
+    # jasperrec mail-in: the largest email taken (bigger ones bounce), and for how long after
+    # closing an emailed answer still reopens a request instead of starting a linked new one.
+    "HELPDESK_MAIL_MAX_BYTES": 25 * 1024 * 1024,
+    "HELPDESK_MAIL_REOPEN_DAYS": 14,
     # Visitors without an account: per client, and per email address whoever sends.
     "HELPDESK_VISITOR_LIMIT": "5 per hour",
     "HELPDESK_VISITOR_EMAIL_LIMIT": "5 per day",

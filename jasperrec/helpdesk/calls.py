@@ -16,6 +16,7 @@ from .models import Channel
 from .models import ServiceRequest
 from .service import RequestDetails
 from .service import acknowledge
+from .service import acknowledgement_headers
 from .service import file_request
 from .visitors import Visitor
 from .visitors import caller_for
@@ -60,6 +61,7 @@ def log_call(
         details = dataclasses.replace(details, category=get_public_category(category_slug))
     person = find_caller(person_id) if person_id is not None else caller_for(new_caller)
     service_request = file_request(person, details, Channel.PHONE)
+    headers = acknowledgement_headers(service_request)
     db.session.commit()
-    acknowledge(service_request)
+    acknowledge(service_request, headers=headers)
     return service_request

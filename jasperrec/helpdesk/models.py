@@ -108,11 +108,18 @@ class ServiceRequest(db.Model):  # type: ignore[name-defined,misc]
     device_os_version: Mapped[str | None] = mapped_column(sa.String(40))
     app_version: Mapped[str | None] = mapped_column(sa.String(40))
     install_id: Mapped[str | None] = mapped_column(sa.String(64))
+    # The closed request this one takes up again: an emailed answer came too late to reopen it.
+    follows_up_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("service_requests.id", ondelete="SET NULL"), index=True
+    )
 
     customer: Mapped[User] = relationship(foreign_keys=[customer_id])
     assignee: Mapped[User | None] = relationship(foreign_keys=[assignee_id])
     department: Mapped[Department] = relationship()
     category: Mapped[Category | None] = relationship()
+    follows_up: Mapped[ServiceRequest | None] = relationship(
+        remote_side="ServiceRequest.id", foreign_keys=[follows_up_id]
+    )
     answers: Mapped[list[RequestAnswer]] = relationship(
         cascade="all, delete-orphan",
         order_by="(RequestAnswer.position, RequestAnswer.id)",
@@ -124,6 +131,10 @@ class ServiceRequest(db.Model):  # type: ignore[name-defined,misc]
     )
     attachments: Mapped[list[Attachment]] = relationship(
         back_populates="request", cascade="all, delete-orphan", order_by="Attachment.id"
+    )
+    # Emails mail-in took into it, by Message-ID: a redelivery is known and adds nothing.
+    inbound_emails: Mapped[list[InboundEmail]] = relationship(
+        cascade="all, delete-orphan", passive_deletes=True, order_by="InboundEmail.id"
     )
     events: Mapped[list[ServiceRequestEvent]] = relationship(
         cascade="all, delete-orphan",
@@ -302,3 +313,20 @@ class ServiceRequestNote(db.Model):  # type: ignore[name-defined,misc]
     created_at: Mapped[created_at]
 
     author: Mapped[User] = relationship()
+
+
+class InboundEmail(db.Model):  # type: ignore[name-defined,misc]
+    """An email mail-in took into a request, by its Message-ID, so a redelivery adds nothing.
+
+    Mail servers deliver again after a temporary failure they could not see end; the
+    Message-ID is all that is kept here, the text is in the request's conversation.
+    """
+
+    __tablename__ = "helpdesk_inbound_emails"
+
+    id: Mapped[intpk]
+    message_id: Mapped[str] = mapped_column(sa.String(255), unique=True)
+    request_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("service_requests.id", ondelete="CASCADE"), index=True
+    )
+    created_at: Mapped[created_at]

@@ -13,6 +13,7 @@ from jasperrec.personal_data import iso
 
 from .categories.models import RequestAnswer
 from .models import Attachment
+from .models import InboundEmail
 from .models import ServiceRequest
 from .models import ServiceRequestEvent
 from .models import ServiceRequestMessage
@@ -44,6 +45,7 @@ class HelpdeskData:
             "service_request_events",
             "service_request_notes",
             "service_request_message_ids",
+            "helpdesk_inbound_emails",
         }
     )
 
@@ -56,6 +58,8 @@ class HelpdeskData:
                 selectinload(ServiceRequest.attachments),
                 selectinload(ServiceRequest.category),
                 selectinload(ServiceRequest.answers),
+                selectinload(ServiceRequest.follows_up),
+                selectinload(ServiceRequest.inbound_emails),
                 selectinload(ServiceRequest.assignee).selectinload(User.departments),
                 selectinload(ServiceRequest.messages)
                 .selectinload(ServiceRequestMessage.author)
@@ -72,6 +76,7 @@ class HelpdeskData:
         photos = tuple(_photo_row(r, a) for r in requests for a in r.attachments)
         answers = tuple(_answer_row(r, a) for r in requests for a in r.answers)
         history = tuple(_event_row(e, user) for r in requests for e in r.events)
+        emails = tuple(_email_row(r, e) for r in requests for e in r.inbound_emails)
         return [
             Kind(
                 key="helpdesk_requests",
@@ -115,6 +120,15 @@ class HelpdeskData:
                 authority=AUTHORITY,
                 rows=history,
             ),
+            Kind(
+                key="helpdesk_emails",
+                title="Emails you sent to the helpdesk",
+                purpose="The Message-ID your mail program gave each email, kept so that an "
+                "email delivered twice is not filed twice; its text is in the messages.",
+                retention=RETENTION,
+                authority=AUTHORITY,
+                rows=emails,
+            ),
         ]
 
 
@@ -135,6 +149,7 @@ def _request_row(request: ServiceRequest) -> Row:
         "resolution": request.resolution.value if request.resolution else None,
         "resolved_at": iso(request.resolved_at),
         "closed_at": iso(request.closed_at),
+        "follows_up_reference": request.follows_up.reference if request.follows_up else None,
         "location_address": request.location_address,
         # Numbers as text, so the CSV and the JSON show the position exactly as stored.
         "latitude": None if request.latitude is None else str(request.latitude),
@@ -145,6 +160,14 @@ def _request_row(request: ServiceRequest) -> Row:
         "device_os_version": request.device_os_version,
         "app_version": request.app_version,
         "app_install_id": request.install_id,
+    }
+
+
+def _email_row(request: ServiceRequest, email: InboundEmail) -> Row:
+    return {
+        "request_reference": request.reference,
+        "message_id": email.message_id,
+        "received_at": iso(email.created_at),
     }
 
 

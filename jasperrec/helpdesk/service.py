@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Mapping
 from collections.abc import Sequence
 
 import sqlalchemy as sa
@@ -17,6 +18,7 @@ from jasperrec.mail import send_mail
 from . import attachments
 from . import clock
 from . import standards
+from . import threading
 from . import workflow
 from .categories.models import Category
 from .categories.service import Answers
@@ -90,22 +92,39 @@ def open_request(
     with attachments.kept_only_if_committed() as written:
         service_request = file_request(customer, details)
         attachments.attach_images(service_request, images, written)
+        headers = acknowledgement_headers(service_request)
         db.session.commit()
-    acknowledge(service_request)
+    acknowledge(service_request, headers=headers)
     return service_request
 
 
-def acknowledge(service_request: ServiceRequest, follow_token: str | None = None) -> None:
+def acknowledgement_headers(service_request: ServiceRequest) -> dict[str, str] | None:
+    """Thread the acknowledgement, so answering it adds to the request; flushes only."""
+    if service_request.customer.email is None:
+        return None
+    return threading.outgoing_headers(service_request)
+
+
+def acknowledge(
+    service_request: ServiceRequest,
+    follow_token: str | None = None,
+    *,
+    headers: Mapping[str, str] | None = None,
+    not_kept: Sequence[str] = (),
+) -> None:
     """Email the customer the reference and the answer-by date, if they gave an address.
 
-    A visitor without an account gets their private follow link in it.
+    A visitor without an account gets their private follow link in it; an emailed request
+    is told which of its files or text we did not keep, and threads with its headers.
     """
     send_mail(
         service_request.customer.email,
         "helpdesk/request_received",
+        headers=headers,
         service_request=service_request,
         standard_days=standards.days_for(service_request.channel, current_app.config),
         follow_token=follow_token,
+        not_kept=not_kept,
     )
 
 

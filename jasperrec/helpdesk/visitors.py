@@ -24,6 +24,7 @@ from .models import ServiceRequest
 from .models import ServiceRequestMessage
 from .service import RequestDetails
 from .service import acknowledge
+from .service import acknowledgement_headers
 from .service import add_customer_message
 from .service import file_request
 
@@ -84,9 +85,10 @@ def open_visitor_request(
         service_request = file_request(caller_for(visitor), details)
         service_request.follow_token_hash = _hash(secret)
         attachments.attach_images(service_request, images, written)
+        headers = acknowledgement_headers(service_request)
         db.session.commit()
     token = _serializer().dumps([service_request.id, secret])
-    acknowledge(service_request, follow_token=token)
+    acknowledge(service_request, follow_token=token, headers=headers)
     return VisitorReceipt(service_request, token)
 
 

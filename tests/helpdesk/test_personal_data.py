@@ -12,6 +12,7 @@ from jasperrec.auth.models import Role
 from jasperrec.db import utcnow
 from jasperrec.extensions import db
 from jasperrec.helpdesk.categories.models import RequestAnswer
+from jasperrec.helpdesk.models import InboundEmail
 from jasperrec.helpdesk.models import ServiceRequestMessage
 from jasperrec.helpdesk.personal_data import HelpdeskData
 from jasperrec.privacy.export.archive import build_document
@@ -148,3 +149,24 @@ def test_the_location_and_the_apps_device_details_are_in_the_residents_own_copy(
     assert (row["latitude"], row["longitude"]) == ("52.8737", "-118.0814")
     assert (row["device_model"], row["device_os_version"]) == ("Pixel 8", "Android 15")
     assert (row["app_version"], row["app_install_id"]) == ("1.4.2", "3f1c-install")
+
+
+def test_emailed_requests_give_their_message_ids_and_the_request_they_follow_up(
+    user: Any,
+) -> None:
+    old = factories.ServiceRequestFactory(customer=user, subject="Gate")
+    new = factories.ServiceRequestFactory(customer=user, subject="Gate again", follows_up=old)
+    db.session.add(InboundEmail(message_id="<m-1@example.ca>", request_id=new.id))
+    db.session.add(
+        InboundEmail(
+            message_id="<theirs@example.ca>",
+            request_id=conversation(factories.UserFactory(), user).id,
+        )
+    )
+    db.session.flush()
+    kinds = kinds_by_key(user)
+    rows = {r["request_reference"]: r for r in kinds["helpdesk_requests"].rows}
+    assert rows[new.reference]["follows_up_reference"] == old.reference
+    assert rows[old.reference]["follows_up_reference"] is None
+    (email,) = kinds["helpdesk_emails"].rows
+    assert (email["request_reference"], email["message_id"]) == (new.reference, "<m-1@example.ca>")

@@ -14,7 +14,7 @@ from typing import Any
 from jasperrec.personal_data import Kind
 
 # Bump when the JSON document changes shape; docs/personal-data-export.schema.json follows.
-SCHEMA_VERSION = "1.1"
+SCHEMA_VERSION = "1.2"
 DOCUMENT_NAME = "personal-data.json"
 # A spreadsheet runs a cell that starts with one of these as a formula (OWASP "CSV injection").
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
