@@ -43,6 +43,8 @@ def _town() -> dict[str, Any]:
         "address": config["MUNICIPALITY_ADDRESS"],
         "phone": config["MUNICIPALITY_PHONE"],
         "email": config["MUNICIPALITY_EMAIL"],
+        # The address jasperrec mail-in receives: mail there becomes a helpdesk request.
+        "helpdesk_email": config["HELPDESK_REPLY_TO"],
         "website": config["MUNICIPALITY_WEBSITE"],
         "gst_number": config["MUNICIPALITY_GST_NUMBER"],
         "written_days": config["HELPDESK_STANDARD_DAYS"]["web"],

@@ -26,6 +26,8 @@ def test_index_shows_contact_details_and_standards_to_anyone(client: Any, app: F
     page = response.get_data(as_text=True)
     assert app.config["MUNICIPALITY_PHONE"] in page
     assert app.config["MUNICIPALITY_EMAIL"] in page
+    # Email to the helpdesk goes to the address jasperrec mail-in receives.
+    assert f'href="mailto:{app.config["HELPDESK_REPLY_TO"]}"' in page
     assert "within 3 business days" in page
     assert "within 2 business days" in page
     assert "/helpdesk/new" in page
