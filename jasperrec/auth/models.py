@@ -139,6 +139,12 @@ class User(UserMixin, db.Model):  # type: ignore[name-defined,misc]
         department = self.departments[0].name if self.departments else "Municipal staff"
         return f"{self.first_name}, {department}"
 
+    def staff_label_in(self, department: Department) -> str:
+        """Their label acting for this department: it, when they belong to it, else their own."""
+        if any(d.id == department.id for d in self.departments):
+            return f"{self.first_name}, {department.name}"
+        return self.staff_label
+
 
 class StaffRole(db.Model):  # type: ignore[name-defined,misc]
     """One role held by one staff member; a person may hold several."""

@@ -204,10 +204,18 @@ class ServiceRequestMessage(db.Model):  # type: ignore[name-defined,misc]
     body: Mapped[str] = mapped_column(sa.Text)
     # Staff messages are signed to residents with the author's first name and department.
     is_from_staff: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    # A staff reply's signature as sent, "First name, Department" of the request's department
+    # when they belong to it, kept so it does not change when they move departments later.
+    signed_as: Mapped[str | None] = mapped_column(sa.String(160))
     created_at: Mapped[created_at]
 
     request: Mapped[ServiceRequest] = relationship(back_populates="messages")
     author: Mapped[User] = relationship()
+
+    @property
+    def signature(self) -> str:
+        """How a staff message is signed to the resident (older replies: the author's label)."""
+        return self.signed_as or self.author.staff_label
 
 
 class Attachment(db.Model):  # type: ignore[name-defined,misc]

@@ -182,7 +182,7 @@ def _answer_row(request: ServiceRequest, answer: RequestAnswer) -> Row:
 def _message_row(message: ServiceRequestMessage) -> Row:
     return {
         "request_reference": message.request.reference,
-        "from": message.author.staff_label if message.is_from_staff else "You",
+        "from": message.signature if message.is_from_staff else "You",
         "sent_at": iso(message.created_at),
         "message": message.body,
     }

@@ -90,6 +90,7 @@ def post_public_reply(
         author_id=staff.id,
         body=body.strip(),
         is_from_staff=True,
+        signed_as=staff.staff_label_in(service_request.department),
         created_at=now,
     )
     db.session.add(message)
@@ -108,7 +109,7 @@ def send_reply(
         headers=headers,
         service_request=service_request,
         message=message,
-        signature=message.author.staff_label,
+        signature=message.signature,
     )
 
 

@@ -185,3 +185,22 @@ def test_reply_emails_the_resident_the_whole_answer_signed_with_name_and_departm
         assert "Priya, Customer Service" in text
         assert "Singh" not in text
         assert f"/helpdesk/requests/{request_.id}" in text
+
+
+def test_a_reply_is_signed_with_the_requests_department_and_keeps_that_signature(
+    make_staff: Any,
+    department: Any,
+    other_department: Any,
+    resident: Any,
+    outbox: list[EmailMessage],
+) -> None:
+    # Priya works in two departments; the first listed is not the request's.
+    priya = make_staff(Role.HELPDESK_AGENT, departments=[department, other_department])
+    priya.first_name = "Priya"
+    request_ = factories.ServiceRequestFactory(customer=resident, department=other_department)
+    message = replies.reply_to_request(priya, request_.id, "The lockers are fixed.")
+    assert "Priya, Facilities" in outbox[0].get_body(("plain",)).get_content()
+    priya.departments = [department]
+    db.session.flush()
+    assert message.signature == "Priya, Facilities"
+    assert priya.staff_label == "Priya, Customer Service"

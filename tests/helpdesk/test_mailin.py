@@ -337,3 +337,15 @@ def test_the_resident_and_staff_see_which_request_a_late_answer_follows_up(
     staff_log_in(make_staff(Role.HELPDESK_AGENT, departments=[new.department]), desk)
     page = desk.get(f"/staff/requests/{new.id}").get_data(as_text=True)
     assert f"{old.reference}: {old.subject} (closed" in page
+
+
+def test_staff_are_not_told_a_contact_can_see_their_view(
+    app: Flask, staff_log_in: Any, make_staff: Any
+) -> None:
+    mailin.receive(email())
+    filed = db.session.scalars(sa.select(ServiceRequest)).one()
+    desk = app.test_client()
+    staff_log_in(make_staff(Role.HELPDESK_AGENT, departments=[filed.department]), desk)
+    page = desk.get(f"/staff/requests/{filed.id}").get_data(as_text=True)
+    assert "This view is logged." in page
+    assert "can see that you looked" not in page
