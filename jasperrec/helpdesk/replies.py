@@ -140,7 +140,8 @@ def open_attachment_for_staff(staff: User, token: str) -> Attachment:
     :raises NotFoundError: also for a photo outside their scope.
     """
     found = get_attachment(token)
-    service_request = get_request_in_scope(staff, found.request_id)
+    # Closed requests stay readable in scope, so their photos do too.
+    service_request = get_request_in_scope(staff, found.request_id, include_closed=True)
     audit.record_access(
         staff,
         service_request.customer,

@@ -19,6 +19,7 @@ from jasperrec.helpdesk import service
 from jasperrec.helpdesk.categories.models import Category
 from jasperrec.helpdesk.errors import ImageRefusedError
 from jasperrec.helpdesk.models import Attachment
+from jasperrec.helpdesk.models import RequestStatus
 from jasperrec.helpdesk.models import ServiceRequest
 from jasperrec.helpdesk.personal_data import HelpdeskData
 from jasperrec.staff.models import AuditEntry
@@ -236,6 +237,18 @@ def test_staff_in_scope_see_the_photo_and_the_read_is_audited(
     ).one()
     assert (entry.staff_id, entry.resident_id) == (agent.id, resident.id)
     assert (entry.record_id, entry.request_id) == (attachment.id, attachment.request_id)
+
+
+def test_staff_in_scope_see_the_photos_of_a_closed_request(
+    client: Any, resident: Any, store: Path, make_staff: Any, department: Any, staff_log_in: Any
+) -> None:
+    attachment = photographed_request(resident, department)
+    attachment.request.status = RequestStatus.CLOSED
+    db.session.commit()
+    staff_log_in(make_staff(Role.HELPDESK_AGENT))
+    page = client.get(f"/staff/requests/{attachment.request_id}").get_data(as_text=True)
+    assert f"/staff/photos/{attachment.token}" in page
+    assert client.get(f"/staff/photos/{attachment.token}").status_code == 200
 
 
 def test_staff_outside_the_requests_scope_get_404(
