@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from flask import Blueprint
 from flask import Flask
@@ -13,6 +11,9 @@ from flask import has_request_context
 from flask import render_template
 from flask.typing import ResponseReturnValue
 
+from jasperrec.dates import clock
+from jasperrec.dates import day
+from jasperrec.dates import local_time as local_time  # helpdesk and staff import it from here
 from jasperrec.forms import ConfirmForm
 
 bp = Blueprint("pages", __name__)
@@ -65,26 +66,6 @@ def layout_context() -> dict[str, Any]:
         # Mail rendered by the worker has no request, hence no session for a CSRF token.
         "signout_form": ConfirmForm(formdata=None) if has_request_context() else None,
     }
-
-
-def local_time(value: Any, fmt: str = "%B %-d, %Y at %-I:%M %p") -> str:
-    """Show a stored UTC time in the municipality's time zone."""
-    if value is None:
-        return ""
-    zone = ZoneInfo(current_app.config["MUNICIPALITY_TIMEZONE"])
-    return str(value.astimezone(zone).strftime(fmt))
-
-
-def day(value: dt.date) -> str:
-    """Show a calendar date the way the program guide prints it: January 5, 2027."""
-    return value.strftime("%B %-d, %Y")
-
-
-def clock(value: dt.time) -> str:
-    """Show a wall-clock time in Canadian Press style: 5:30 p.m., 9 a.m."""
-    hour = value.hour % 12 or 12
-    minutes = f":{value.minute:02d}" if value.minute else ""
-    return f"{hour}{minutes} {'a.m.' if value.hour < 12 else 'p.m.'}"
 
 
 @bp.route("/")

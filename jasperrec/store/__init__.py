@@ -14,14 +14,17 @@ from . import payments
 from . import service
 from .money import money
 from .personal_data import StoreData
+from .schedule import describe_schedule
 from .views import bp
 
 
 def init_app(app: Flask) -> None:
-    """Set up the payment gateway, the money filter, the cart count and the data provider."""
+    """Set up the payment gateway, the money and schedule filters, the cart count and the data
+    provider."""
     payments.init_app(app)
     register(app, StoreData())
     app.add_template_filter(money)
+    app.add_template_filter(describe_schedule, "schedule")
     app.context_processor(cart_badge)
 
 

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 
 import sqlalchemy as sa
 from flask import current_app
+from sqlalchemy.orm import selectinload
 
 from jasperrec.auth.models import User
 from jasperrec.db import utcnow
@@ -173,7 +174,9 @@ def get_order_for(user: User, order_id: int) -> Order:
 
     :raises NotFoundError: no such order, or someone else's.
     """
-    order = db.session.get(Order, order_id)
+    # The order page names each line's program and schedule: load them with the order.
+    lines = selectinload(Order.lines).selectinload(OrderLine.program)
+    order = db.session.get(Order, order_id, options=[lines])
     if order is None or order.user_id != user.id:
         raise NotFoundError(order_id)
     return order

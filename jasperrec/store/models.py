@@ -20,7 +20,6 @@ from jasperrec.extensions import db
 
 # The most of one product a cart line may hold, and so one checkout may sell.
 MAX_QUANTITY = 10
-WEEKDAYS = ("Mondays", "Tuesdays", "Wednesdays", "Thursdays", "Fridays", "Saturdays", "Sundays")
 
 
 class ProgramCategory(enum.StrEnum):
@@ -102,11 +101,6 @@ class Program(db.Model):  # type: ignore[name-defined,misc]
     is_taxable: Mapped[bool] = mapped_column(default=True)
     is_published: Mapped[bool] = mapped_column(default=True, server_default=sa.true())
     created_at: Mapped[created_at]
-
-    @property
-    def meeting_days(self) -> list[str]:
-        """The days the program meets, as words."""
-        return [WEEKDAYS[int(day) - 1] for day in self.weekdays]
 
     @property
     def age_range(self) -> str:
@@ -225,6 +219,8 @@ class OrderLine(db.Model):  # type: ignore[name-defined,misc]
     gst_cents: Mapped[money_cents]
 
     order: Mapped[Order] = relationship(back_populates="lines")
+    # The program as it is now, so the order and receipt show its current schedule.
+    program: Mapped[Program | None] = relationship()
     registration: Mapped[Registration | None] = relationship(back_populates="order_line")
 
     @property

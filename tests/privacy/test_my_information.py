@@ -186,5 +186,5 @@ def test_dates_and_times_read_as_the_municipality_writes_them(
     log_in(user)
     page = client.get(PAGE).get_data(as_text=True)
     assert "March 4, 1980" in page
-    assert "July 1, 2026 at 12:00 PM" in page
+    assert "July 1, 2026 at noon" in page
     assert "1980-03-04" not in page

@@ -1,0 +1,37 @@
+"""How the site writes dates and times: one style, Canadian Press, on every page and email."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+
+
+def day(value: dt.date) -> str:
+    """Show a calendar date the way the program guide prints it: January 5, 2027."""
+    return f"{value:%B} {value.day}, {value.year}"
+
+
+def clock(value: dt.time) -> str:
+    """Show a wall-clock time in Canadian Press style: 5:30 p.m., 9 a.m., noon, midnight."""
+    if value.minute == 0 and value.hour in (0, 12):
+        return "noon" if value.hour == 12 else "midnight"
+    hour = value.hour % 12 or 12
+    minutes = f":{value.minute:02d}" if value.minute else ""
+    return f"{hour}{minutes} {'a.m.' if value.hour < 12 else 'p.m.'}"
+
+
+def local_time(value: Any, fmt: str | None = None) -> str:
+    """Show a stored UTC time in the municipality's time zone: December 1, 2026 at 3 p.m.
+
+    ``fmt`` is a strftime pattern for the staff console's dense tables; residents see the
+    site's one style.
+    """
+    if value is None:
+        return ""
+    local = value.astimezone(ZoneInfo(current_app.config["MUNICIPALITY_TIMEZONE"]))
+    if fmt is not None:
+        return str(local.strftime(fmt))
+    return f"{day(local.date())} at {clock(local.time())}"
