@@ -35,3 +35,8 @@ def local_time(value: Any, fmt: str | None = None) -> str:
     if fmt is not None:
         return str(local.strftime(fmt))
     return f"{day(local.date())} at {clock(local.time())}"
+
+
+def end_sentence(text: str) -> str:
+    """Close a sentence after a time without doubling the period of a.m. or p.m."""
+    return text if text.endswith(".") else f"{text}."

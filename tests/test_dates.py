@@ -9,6 +9,7 @@ import pytest
 
 from jasperrec.dates import clock
 from jasperrec.dates import day
+from jasperrec.dates import end_sentence
 from jasperrec.dates import local_time
 
 
@@ -56,3 +57,14 @@ def test_local_time_keeps_a_pattern_for_dense_tables_and_nothing_for_none(app: A
     with app.app_context():
         assert local_time(moment, "%Y-%m-%d %H:%M") == "2026-12-01 15:00"
         assert local_time(None) == ""
+
+
+@pytest.mark.parametrize(
+    ("text", "sentence"),
+    [
+        ("December 1, 2026 at 3 p.m.", "December 1, 2026 at 3 p.m."),
+        ("December 1, 2026 at noon", "December 1, 2026 at noon."),
+    ],
+)
+def test_end_sentence_adds_a_period_only_when_none_ends_the_text(text: str, sentence: str) -> None:
+    assert end_sentence(text) == sentence

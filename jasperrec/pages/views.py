@@ -13,6 +13,7 @@ from flask.typing import ResponseReturnValue
 
 from jasperrec.dates import clock
 from jasperrec.dates import day
+from jasperrec.dates import end_sentence
 from jasperrec.dates import local_time as local_time  # helpdesk and staff import it from here
 from jasperrec.forms import ConfirmForm
 
@@ -33,6 +34,7 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(local_time)
     app.add_template_filter(day)
     app.add_template_filter(clock)
+    app.add_template_filter(end_sentence)
     app.context_processor(layout_context)
 
 

@@ -73,7 +73,8 @@ def test_order_times_use_the_sites_one_time_style(client, user, log_in):
     )
     log_in(user)
     page = client.get(f"/store/orders/{order.id}").get_data(as_text=True)
-    assert "Paid on December 1, 2026 at 3 p.m." in page
+    assert "Paid on December 1, 2026 at 3 p.m. Your receipt" in page
     listing = client.get("/store/orders").get_data(as_text=True)
     assert "December 1, 2026 at 3 p.m." in listing
     assert "PM" not in page + listing
+    assert "p.m.." not in page
