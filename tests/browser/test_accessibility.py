@@ -190,3 +190,60 @@ def test_a_resident_asks_a_question_and_reads_the_request_page(
     expect(page.get_by_role("main")).to_contain_text("Participant's age")
     expect(page.get_by_role("main")).to_contain_text("Recreation Programs")
     check_page(page)
+
+
+PHONE = {"width": 375, "height": 740}
+SCROLL_WIDTH = "document.documentElement.scrollWidth"
+
+
+@pytest.mark.parametrize("path", ["/", "/store/programs", "/auth/account"])
+def test_on_a_phone_the_menu_opens_by_keyboard_and_the_header_fits(
+    browser: Browser,
+    live_server: LiveServer,
+    signed_in_state: Any,
+    check_page: Callable[[Page], None],
+    path: str,
+) -> None:
+    context = browser.new_context(
+        base_url=live_server.url, viewport=PHONE, storage_state=signed_in_state
+    )
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    page.goto(path)
+    menu = page.get_by_role("group").filter(has=page.locator("summary"))
+    button = page.locator("summary", has_text="Menu")
+    brand = page.get_by_role("link", name="Municipality of Jasper")
+    nav = page.get_by_role("navigation", name="Main")
+    expect(nav).to_be_hidden()
+    # One line: the button sits beside the brand, and nothing is wider than the phone.
+    brand_box, button_box = brand.bounding_box(), button.bounding_box()
+    assert brand_box is not None
+    assert button_box is not None
+    assert button_box["y"] < brand_box["y"] + brand_box["height"], (brand_box, button_box)
+    assert page.evaluate(SCROLL_WIDTH) <= PHONE["width"]
+
+    for _ in range(5):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.tagName") == "SUMMARY":
+            break
+    expect(button).to_be_focused()
+    assert page.evaluate(FOCUS_STYLE)["focusVisible"]
+    page.keyboard.press("Enter")
+    expect(menu).to_have_attribute("open", "")
+    expect(nav.get_by_role("link", name="Programs")).to_be_visible()
+    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
+    assert page.evaluate(SCROLL_WIDTH) <= PHONE["width"]
+    check_page(page)
+    page.keyboard.press("Enter")
+    expect(nav).to_be_hidden()
+    context.close()
+
+
+def test_on_a_wide_screen_the_navigation_shows_without_the_menu_button(page: Page) -> None:
+    page.goto("/")
+    expect(page.locator("summary", has_text="Menu")).to_be_hidden()
+    expect(
+        page.get_by_role("navigation", name="Main").get_by_role("link", name="Programs")
+    ).to_be_visible()
+    expect(page.get_by_role("banner").get_by_role("link", name="Sign in")).to_be_visible()
+    assert page.evaluate(SCROLL_WIDTH) <= 1280

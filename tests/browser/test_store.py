@@ -100,3 +100,26 @@ def test_a_resident_registers_a_child_buys_a_pass_and_pays(
     check_page(page)
     receipts = [p.read_text() for p in live_server.outbox.glob("*-receipt-for-order-jr-*.eml")]
     assert any("To: robin.lam@example.ca" in text for text in receipts), receipts
+
+
+@pytest.mark.usefixtures("catalogue")
+def test_on_a_phone_store_pages_fit_and_the_cart_keeps_its_labels(
+    browser: Browser, live_server: LiveServer, check_page: Callable[[Page], None]
+) -> None:
+    resident = add_resident(live_server, "kai.lam@example.ca", "cedar lantern basalt orchid")
+    context = browser.new_context(base_url=live_server.url, viewport={"width": 375, "height": 740})
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    sign_in(page, resident)
+    for path in STORE_PAGES.values():
+        page.goto(path)
+        assert page.evaluate("document.documentElement.scrollWidth") <= 375, path
+    page.goto("/store/passes-and-memberships")
+    page.get_by_role("button", name=re.compile(r"^Add to cart\s+Youth 30-day pass$")).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Cart")
+    row = page.get_by_role("row", name="Youth 30-day pass")
+    for label in ("Price:", "Quantity:", "GST:", "Amount:"):
+        expect(row.get_by_text(label)).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    check_page(page)
+    context.close()
