@@ -43,6 +43,8 @@ class Permission(enum.StrEnum):
     # privacy
     PRIVACY_AUDIT_EXPORT = "privacy:audit:export"
     PRIVACY_AUDIT_REVIEW = "privacy:audit:review"
+    # store
+    STORE_ORDERS_VIEW = "store:orders:view"
     # staff console
     STAFF_BREAK_GLASS_REVIEW = "staff:break-glass:review"
     STAFF_CONSOLE_VIEW = "staff:console:view"
@@ -71,10 +73,10 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             P.AUTH_STAFF_VIEW,
         }
     ),
-    # Rosters, orders and refunds have no console pages yet, so these roles hold no
-    # permission for them: a permission is granted only once a page checks it.
+    # Rosters and refunds have no console pages yet, so no role holds a permission for
+    # them: a permission is granted only once a page checks it.
     Role.PROGRAM_COORDINATOR: frozenset({P.STAFF_CONSOLE_VIEW}),
-    Role.FINANCE: frozenset({P.STAFF_CONSOLE_VIEW, P.AUTH_PEOPLE_SEARCH}),
+    Role.FINANCE: frozenset({P.STAFF_CONSOLE_VIEW, P.AUTH_PEOPLE_SEARCH, P.STORE_ORDERS_VIEW}),
     Role.PRIVACY_OFFICER: frozenset(
         {
             P.STAFF_CONSOLE_VIEW,

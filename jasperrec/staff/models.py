@@ -42,6 +42,7 @@ class AccessPurpose(enum.StrEnum):
     AUDIT_REVIEW = "audit review"
     ADMINISTRATION = "staff administration"
     FINDING_A_RESIDENT = "finding a resident"
+    FINANCE = "payments and billing"
 
 
 class BreakGlassReason(enum.StrEnum):

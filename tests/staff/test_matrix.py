@@ -46,6 +46,8 @@ MATRIX: dict[str, tuple[str, str, dict[str, str] | None, dict[str, int]]] = {
     ),
     # The request is in the agent's department only: everyone else lacks need-to-know.
     "staff.person": ("GET", "/staff/people/{resident}", None, {AGENT: 200}),
+    "staff.orders": ("GET", "/staff/orders?q=tremblay", None, {FINANCE: 200}),
+    "staff.order": ("GET", "/staff/orders/{order}", None, {FINANCE: 200}),
     "staff.break_glass": (
         "POST",
         "/staff/people/{resident}/break-glass",
@@ -221,6 +223,7 @@ def world(department: Any, other_department: Any) -> dict[str, Any]:
         "request": request,
         "colleague": colleague,
         "grant": grant,
+        "order": factories.OrderFactory(user=resident),
         "department": department,
         "other_department": other_department,
     }
@@ -263,6 +266,7 @@ def test_authorisation_matrix(
         category=world["category"].id,
         question=world["question"].id,
         keyword=world["keyword"].id,
+        order=world["order"].id,
     )
 
     response = client.open(url, method=method, data=data)

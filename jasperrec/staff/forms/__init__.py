@@ -3,6 +3,7 @@
 from .categories import CategoryForm
 from .categories import KeywordForm
 from .categories import QuestionForm
+from .orders import OrderFilterForm
 from .people import AuditFilterForm
 from .people import BreakGlassForm
 from .people import CheckboxListField
@@ -32,6 +33,7 @@ __all__ = [
     "KeywordForm",
     "NewStaffForm",
     "NoteForm",
+    "OrderFilterForm",
     "QuestionForm",
     "QueueFilterForm",
     "ReopenForm",

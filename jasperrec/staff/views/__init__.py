@@ -19,6 +19,7 @@ from . import calls  # noqa: E402
 from . import categories  # noqa: E402
 from . import closures  # noqa: E402
 from . import console  # noqa: E402
+from . import orders  # noqa: E402
 from . import people  # noqa: E402
 from . import privacy  # noqa: E402
 from . import requests  # noqa: E402
@@ -31,6 +32,7 @@ __all__ = [
     "categories",
     "closures",
     "console",
+    "orders",
     "people",
     "privacy",
     "requests",

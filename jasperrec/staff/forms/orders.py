@@ -1,0 +1,57 @@
+"""Finding orders: the filter finance reads the order list through; syntax only."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from flask_wtf import FlaskForm
+from wtforms import DateField
+from wtforms import SelectChoice
+from wtforms import SelectField
+from wtforms import StringField
+from wtforms import ValidationError
+from wtforms.validators import Length
+from wtforms.validators import Optional
+
+from jasperrec.auth.forms import strip
+from jasperrec.store.models import OrderStatus
+
+
+def _not_before_from(form: OrderFilterForm, field: DateField) -> None:
+    if field.data and form.placed_from.data and field.data < form.placed_from.data:
+        raise ValidationError("The last day cannot be before the first day.")
+
+
+def _sane_year(form: OrderFilterForm, field: DateField) -> None:
+    if field.data and not dt.date(2000, 1, 1) <= field.data <= dt.date(2999, 12, 31):
+        raise ValidationError("Enter a date between the years 2000 and 2999.")
+
+
+class OrderFilterForm(FlaskForm):
+    """Search orders by reference, name or email, payment state and the days placed.
+
+    Read from the query string, so a search can be bookmarked and works without JavaScript.
+    """
+
+    class Meta:
+        csrf = False
+
+    q = StringField(
+        "Order reference, name or email",
+        filters=[strip],
+        validators=[Optional(), Length(max=100, message="Search for at most 100 characters.")],
+    )
+    status = SelectField(
+        "Payment state",
+        choices=[SelectChoice("", "Any state")]
+        + [SelectChoice(s.value, s.value.capitalize()) for s in OrderStatus],
+        validators=[Optional()],
+    )
+    placed_from = DateField(
+        "Placed on or after", validators=[Optional(), _sane_year], format="%Y-%m-%d"
+    )
+    placed_to = DateField(
+        "Placed on or before",
+        validators=[Optional(), _sane_year, _not_before_from],
+        format="%Y-%m-%d",
+    )
