@@ -83,6 +83,38 @@ str_255 = Annotated[str, mapped_column(sa.String(255))]
 money_cents = Annotated[int, mapped_column(sa.BigInteger)]
 
 
+# Set in an index's info: it needs this PostgreSQL extension, which its migration installs
+# where it can, and it exists nowhere else.
+NEEDS_EXTENSION = "postgresql_extension"
+
+
+def trigram_index(table: str, column: str) -> sa.Index:
+    """Index a text column for ILIKE '%text%' on PostgreSQL, through pg_trgm's GIN operators.
+
+    Without it such a search reads every row. SQLite has no equivalent and gets no index.
+    """
+    return sa.Index(
+        f"ix_{table}_{column}_trgm",
+        column,
+        postgresql_using="gin",
+        postgresql_ops={column: "gin_trgm_ops"},
+        info={NEEDS_EXTENSION: "pg_trgm"},
+    ).ddl_if(dialect="postgresql")
+
+
+def include_migration_object(
+    obj: Any, name: str | None, type_: str, reflected: bool, compare_to: Any
+) -> bool:
+    """Leave an index that needs a PostgreSQL extension out of autogenerate where it is absent.
+
+    Its migration creates it only on PostgreSQL where the extension could be installed, so its
+    absence elsewhere (SQLite) is not drift; where it exists it is compared as usual.
+    """
+    return not (
+        type_ == "index" and not reflected and compare_to is None and NEEDS_EXTENSION in obj.info
+    )
+
+
 def render_migration_item(type_: str, obj: Any, autogen_context: Any) -> str | bool:
     """Write our column types (UTC, encrypted) into migrations as the plain type they store as."""
     if type_ == "type" and isinstance(obj, sa.TypeDecorator):

@@ -14,6 +14,7 @@ from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
 
 from .db import Base
+from .db import include_migration_object
 from .db import render_migration_item
 
 
@@ -30,7 +31,12 @@ def client_key() -> str:
 
 db = SQLAlchemy(model_class=Base)
 # Batch mode lets SQLite alter tables; compare_type makes `flask db check` see type drift.
-migrate = Migrate(render_as_batch=True, compare_type=True, render_item=render_migration_item)
+migrate = Migrate(
+    render_as_batch=True,
+    compare_type=True,
+    render_item=render_migration_item,
+    include_object=include_migration_object,
+)
 login_manager = LoginManager()
 csrf = CSRFProtect()
 limiter = Limiter(key_func=client_key)

@@ -235,7 +235,10 @@ def _upgrade_check_downgrade(made: Flask) -> None:
     with made.app_context():
         upgrade()
         with db.engine.connect() as connection:
-            differences = compare_metadata(MigrationContext.configure(connection), db.metadata)
+            # As `flask db check` compares: with the app's filters for engine-only indexes.
+            opts = dict(made.extensions["migrate"].configure_args)
+            context = MigrationContext.configure(connection, opts=opts)
+            differences = compare_metadata(context, db.metadata)
         downgrade(revision="base")
         with db.engine.connect() as connection:
             left = set(sa.inspect(connection).get_table_names()) - {"alembic_version"}

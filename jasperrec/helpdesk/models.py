@@ -14,6 +14,7 @@ from jasperrec.auth.models import Department
 from jasperrec.auth.models import User
 from jasperrec.db import created_at
 from jasperrec.db import intpk
+from jasperrec.db import trigram_index
 from jasperrec.db import utcnow
 from jasperrec.extensions import db
 
@@ -22,6 +23,8 @@ from .categories.models import RequestAnswer
 
 # The longest message either side may add to a request's conversation.
 MESSAGE_MAX = 5000
+# The columns the staff queue search looks inside (staff.queues._matches).
+TRIGRAM_SEARCHED = ("reference", "subject", "description")
 
 
 class Channel(enum.StrEnum):
@@ -67,14 +70,24 @@ class ServiceRequest(db.Model):  # type: ignore[name-defined,misc]
     """A resident's request, in one department's queue and perhaps assigned to one person."""
 
     __tablename__ = "service_requests"
+    __table_args__ = (
+        # The queues: a department's or a person's requests in some statuses (staff.queues).
+        # Each also serves its foreign key, as a single-column index would.
+        sa.Index("ix_service_requests_department_id_status", "department_id", "status"),
+        sa.Index("ix_service_requests_assignee_id_status", "assignee_id", "status"),
+        # The customer's earlier requests beside a request, newest first (staff.casefile).
+        sa.Index("ix_service_requests_customer_id_created_at", "customer_id", "created_at"),
+        # The queue search's ILIKE '%text%', on PostgreSQL only.
+        *(trigram_index("service_requests", column) for column in TRIGRAM_SEARCHED),
+    )
 
     id: Mapped[intpk]
     # The public reference, JR-YYYY-NNNNNN, numbered per local year by references.py.
     reference: Mapped[str] = mapped_column(sa.String(20), unique=True)
     # The resident, or the contact (a user with no password) who asked without an account.
-    customer_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
-    department_id: Mapped[int] = mapped_column(sa.ForeignKey("departments.id"), index=True)
-    assignee_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    customer_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    department_id: Mapped[int] = mapped_column(sa.ForeignKey("departments.id"))
+    assignee_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     channel: Mapped[Channel]
     subject: Mapped[str] = mapped_column(sa.String(200))
     # What the resident picked, or what a keyword rule matched; None when neither applied.
