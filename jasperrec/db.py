@@ -83,9 +83,16 @@ str_255 = Annotated[str, mapped_column(sa.String(255))]
 money_cents = Annotated[int, mapped_column(sa.BigInteger)]
 
 
-# Set in an index's info: it needs this PostgreSQL extension, which its migration installs
-# where it can, and it exists nowhere else.
-NEEDS_EXTENSION = "postgresql_extension"
+# Set in an index's info when it exists only on PostgreSQL: its migration creates it there
+# (one that needs an extension, only where the extension could be installed).
+POSTGRESQL_ONLY = "postgresql_only"
+
+
+def postgresql_index(name: str, *columns: str, **options: Any) -> sa.Index:
+    """Declare an index that only PostgreSQL gets; SQLite could not use it to the same end."""
+    return sa.Index(name, *columns, info={POSTGRESQL_ONLY: True}, **options).ddl_if(
+        dialect="postgresql"
+    )
 
 
 def trigram_index(table: str, column: str) -> sa.Index:
@@ -93,25 +100,25 @@ def trigram_index(table: str, column: str) -> sa.Index:
 
     Without it such a search reads every row. SQLite has no equivalent and gets no index.
     """
-    return sa.Index(
+    return postgresql_index(
         f"ix_{table}_{column}_trgm",
         column,
         postgresql_using="gin",
         postgresql_ops={column: "gin_trgm_ops"},
-        info={NEEDS_EXTENSION: "pg_trgm"},
-    ).ddl_if(dialect="postgresql")
+    )
 
 
 def include_migration_object(
     obj: Any, name: str | None, type_: str, reflected: bool, compare_to: Any
 ) -> bool:
-    """Leave an index that needs a PostgreSQL extension out of autogenerate where it is absent.
+    """Leave a PostgreSQL-only index out of autogenerate where the database lacks it.
 
-    Its migration creates it only on PostgreSQL where the extension could be installed, so its
-    absence elsewhere (SQLite) is not drift; where it exists it is compared as usual.
+    Its migration creates it only on PostgreSQL (and a trigram index only where pg_trgm
+    could be installed), so its absence elsewhere is not drift; where it exists it is
+    compared as usual.
     """
     return not (
-        type_ == "index" and not reflected and compare_to is None and NEEDS_EXTENSION in obj.info
+        type_ == "index" and not reflected and compare_to is None and POSTGRESQL_ONLY in obj.info
     )
 
 

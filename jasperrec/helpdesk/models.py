@@ -14,6 +14,7 @@ from jasperrec.auth.models import Department
 from jasperrec.auth.models import User
 from jasperrec.db import created_at
 from jasperrec.db import intpk
+from jasperrec.db import postgresql_index
 from jasperrec.db import trigram_index
 from jasperrec.db import utcnow
 from jasperrec.extensions import db
@@ -77,6 +78,14 @@ class ServiceRequest(db.Model):  # type: ignore[name-defined,misc]
         sa.Index("ix_service_requests_assignee_id_status", "assignee_id", "status"),
         # The customer's earlier requests beside a request, newest first (staff.casefile).
         sa.Index("ix_service_requests_customer_id_created_at", "customer_id", "created_at"),
+        # The default queue order over requests not closed, read in order rather than sorted:
+        # PostgreSQL only, as SQLite cannot tell that the queue's statuses fall inside it.
+        postgresql_index(
+            "ix_service_requests_open_due_at",
+            "due_at",
+            "id",
+            postgresql_where=sa.text("status <> 'closed'"),
+        ),
         # The queue search's ILIKE '%text%', on PostgreSQL only.
         *(trigram_index("service_requests", column) for column in TRIGRAM_SEARCHED),
     )

@@ -182,8 +182,9 @@ def _order(sort: QueueSort) -> list[Any]:
         return [ServiceRequest.created_at.desc(), ServiceRequest.id.desc()]
     if sort is QueueSort.OLDEST:
         return [ServiceRequest.created_at, ServiceRequest.id]
-    # Requests without an answer-by time (none today) go last on both engines.
-    return [ServiceRequest.due_at.is_(None), ServiceRequest.due_at, ServiceRequest.id]
+    # Requests without an answer-by time (none today) go last on both engines; on
+    # PostgreSQL ix_service_requests_open_due_at holds the open ones in this order.
+    return [ServiceRequest.due_at.asc().nulls_last(), ServiceRequest.id]
 
 
 def count_queue(
@@ -208,18 +209,7 @@ def list_queue(staff: User, filters: QueueFilter, now: dt.datetime | None = None
     overdue = count_queue(staff, QueueFilter(deadline=QueueDeadline.OVERDUE), now)
     pages = max(1, math.ceil(total / PAGE_SIZE))
     page = min(max(filters.page, 1), pages)
-    query = (
-        sa.select(ServiceRequest)
-        .options(
-            joinedload(ServiceRequest.customer),
-            joinedload(ServiceRequest.department),
-            joinedload(ServiceRequest.assignee),
-        )
-        .where(*_conditions(staff, filters, now))
-        .order_by(*_order(filters.sort))
-        .limit(PAGE_SIZE)
-        .offset((page - 1) * PAGE_SIZE)
-    )
+    query = _page_query(staff, filters, now, page)
     rows = [QueueRow.of(r, now) for r in db.session.scalars(query)]
     audit.record_queue_list(
         staff,
@@ -230,6 +220,33 @@ def list_queue(staff: User, filters: QueueFilter, now: dt.datetime | None = None
     )
     db.session.commit()
     return QueuePage(rows=rows, total=total, page=page, pages=pages, overdue=overdue)
+
+
+def _page_query(
+    staff: User, filters: QueueFilter, now: dt.datetime, page: int
+) -> sa.Select[ServiceRequest]:
+    """Select one page of the filtered queue with its people and department loaded.
+
+    The page's ids are chosen first, so people and department are joined to its rows only,
+    not to every row a later page's offset skips.
+    """
+    page_ids = (
+        sa.select(ServiceRequest.id)
+        .where(*_conditions(staff, filters, now))
+        .order_by(*_order(filters.sort))
+        .limit(PAGE_SIZE)
+        .offset((page - 1) * PAGE_SIZE)
+    )
+    return (
+        sa.select(ServiceRequest)
+        .options(
+            joinedload(ServiceRequest.customer),
+            joinedload(ServiceRequest.department),
+            joinedload(ServiceRequest.assignee),
+        )
+        .where(ServiceRequest.id.in_(page_ids.scalar_subquery()))
+        .order_by(*_order(filters.sort))
+    )
 
 
 def list_colleagues(staff: User) -> list[User]:
