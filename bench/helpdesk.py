@@ -405,18 +405,21 @@ def measure(
         sent[0] += 1
 
     times: dict[str, list[float]] = {key: [] for key, _, _ in pages}
+    cpu: dict[str, list[float]] = {key: [] for key, _, _ in pages}
     figures: dict[str, dict[str, Any]] = {}
     sa.event.listen(engine, "before_cursor_execute", count)
     try:
         for round_ in range(WARMUP + samples):
             for key, label, url in pages:
-                before, started = sent[0], time.perf_counter()
+                before, started, cpu_started = sent[0], time.perf_counter(), time.process_time()
                 response = client.get(url)
                 elapsed = (time.perf_counter() - started) * 1000
+                cpu_ms = (time.process_time() - cpu_started) * 1000
                 if response.status_code != 200:
                     raise SystemExit(f"{url} answered {response.status_code}")
                 if round_ >= WARMUP:
                     times[key].append(elapsed)
+                    cpu[key].append(cpu_ms)
                 found = QUEUE_COUNT.search(response.get_data(as_text=True))
                 queries = [*figures.get(key, {}).get("queries", []), sent[0] - before]
                 figures[key] = {"label": label, "queries": queries, "found": found and found[1]}
@@ -426,6 +429,9 @@ def measure(
         figures[key].update(
             p50_ms=statistics.median(values),
             p95_ms=statistics.quantiles(values, n=20, method="inclusive")[-1],
+            # This process's own CPU time (the app, not the database server): what the page
+            # costs whatever else the machine is running.
+            cpu_p50_ms=statistics.median(cpu[key]),
             # The session's occasional refresh adds a statement now and then; the median is
             # what the page itself sends.
             queries=int(statistics.median(figures[key]["queries"])),
@@ -500,11 +506,11 @@ def print_engine(name: str, result: dict[str, Any], samples: int) -> None:
         f"  agent in {' and '.join(seeded['agent_departments'])}: {seeded['queue_total']:,} "
         f"requests in the default queue; {samples} samples a page after {WARMUP} warm-ups"
     )
-    print(f"  {'page':<36} {'matched':>8} {'p50 ms':>8} {'p95 ms':>8} {'queries':>8}")
-    for figures in result["pages"].values():
+    print(f"  {'page':<36} {'matched':>8} {'p50 ms':>8} {'p95 ms':>8} {'cpu ms':>8} {'queries':>8}")
+    for f in result["pages"].values():
         print(
-            f"  {figures['label']:<36} {figures['found'] or '-':>8} {figures['p50_ms']:>8.1f} "
-            f"{figures['p95_ms']:>8.1f} {figures['queries']:>8}"
+            f"  {f['label']:<36} {f['found'] or '-':>8} {f['p50_ms']:>8.1f} {f['p95_ms']:>8.1f} "
+            f"{f['cpu_p50_ms']:>8.1f} {f['queries']:>8}"
         )
 
 
@@ -523,6 +529,7 @@ def summary(results: dict[str, dict[str, Any]]) -> dict[str, Any]:
                     key: {
                         "p50_ms": round(f["p50_ms"], 1),
                         "p95_ms": round(f["p95_ms"], 1),
+                        "cpu_p50_ms": round(f["cpu_p50_ms"], 1),
                         "queries": f["queries"],
                     }
                     for key, f in result["pages"].items()
@@ -558,6 +565,7 @@ def main() -> None:
     for engine in args.engines.split(","):
         results[engine] = run_engine(engine, url, args.samples)
         print_engine(names[engine], results[engine], args.samples)
+    print("  cpu ms: the median CPU time this process spent on a page (the database's is apart)")
     print(json.dumps(summary(results)))
 
 
