@@ -1,7 +1,7 @@
 """index the queues, the search and the customer history for 100,000 requests
 
 Revision ID: 44a12f02ca0a
-Revises: fb1d078a5826
+Revises: ce6d5e656b19
 Create Date: 2026-12-02 02:06:12.159162
 
 The queues filter by department or assignee and by status, and the request page lists the
@@ -18,7 +18,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '44a12f02ca0a'
-down_revision = 'fb1d078a5826'
+down_revision = 'ce6d5e656b19'
 branch_labels = None
 depends_on = None
 
