@@ -56,6 +56,7 @@ SIGNED_IN_PAGES = {
     "ask a question in a category": "/helpdesk/new/repairs",
     "ask a question with checkboxes": "/helpdesk/new/parks",
     "my orders": "/store/orders",
+    "my registrations": "/store/registrations",
     "empty cart": "/store/cart",
 }
 

@@ -11,5 +11,6 @@ from . import cart  # noqa: E402
 from . import catalogue  # noqa: E402
 from . import orders  # noqa: E402
 from . import payments  # noqa: E402
+from . import registrations  # noqa: E402
 
-__all__ = ["bp", "cart", "catalogue", "orders", "payments"]
+__all__ = ["bp", "cart", "catalogue", "orders", "payments", "registrations"]
