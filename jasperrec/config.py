@@ -127,6 +127,10 @@ DEFAULTS: dict[str, Any] = {
     # A checkout holds program spaces this long (Stripe Checkout allows 30 min to 24 h).
     "STORE_HOLD_MINUTES": 30,
     "STORE_CART_MAX_LINES": 10,
+    # Households whose postal code (a whole code, or its first characters) or place is listed
+    # pay programs' resident fees; others pay the non-resident fee (store/residency.py).
+    "STORE_RESIDENT_POSTAL_CODES": ["T0E 1E0"],
+    "STORE_RESIDENT_PLACES": ["Jasper"],
     "STORE_CHECKOUT_LIMIT": "20 per hour",
     # Store: payments
     # "stripe" takes real payments; "fake" simulates them for tests and the demo. None picks

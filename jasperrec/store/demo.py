@@ -183,6 +183,10 @@ PRODUCTS: tuple[tuple[str, str, ProductKind, str, int, int | None, int | None, b
 )  # fmt: skip
 
 
+# Demo non-resident fees: a quarter more than the resident fee, to the dollar.
+NON_RESIDENT_SURCHARGE_PERCENT = 25
+
+
 def _program(spec: dict[str, Any], monday: dt.date) -> Program:
     fields = dict(spec)
     first_day = int(fields["weekdays"][0]) - 1
@@ -200,6 +204,10 @@ def _program(spec: dict[str, Any], monday: dt.date) -> Program:
         ends_on=starts + dt.timedelta(weeks=weeks - 1, days=last_day - first_day),
         start_time=dt.time(*start),
         end_time=dt.time(*end),
+        non_resident_price_cents=round(
+            fields["price_cents"] * (100 + NON_RESIDENT_SURCHARGE_PERCENT) / 10_000
+        )
+        * 100,
     )
 
 

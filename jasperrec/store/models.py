@@ -76,6 +76,10 @@ class Program(db.Model):  # type: ignore[name-defined,misc]
         sa.CheckConstraint("price_cents >= 0", name="price_not_negative"),
         sa.CheckConstraint("capacity > 0", name="capacity_positive"),
         sa.CheckConstraint("ends_on >= starts_on", name="ends_after_start"),
+        sa.CheckConstraint(
+            "non_resident_price_cents IS NULL OR non_resident_price_cents >= price_cents",
+            name="non_resident_fee_not_below_resident_fee",
+        ),
     )
 
     id: Mapped[intpk]
@@ -95,7 +99,10 @@ class Program(db.Model):  # type: ignore[name-defined,misc]
     # Wall-clock times in the municipality's time zone, as the program guide prints them.
     start_time: Mapped[dt.time]
     end_time: Mapped[dt.time]
+    # The resident fee; households outside the municipality pay the non-resident fee, when
+    # the program has one (store/residency.py decides who is resident).
     price_cents: Mapped[money_cents]
+    non_resident_price_cents: Mapped[int | None] = mapped_column(sa.BigInteger)
     capacity: Mapped[int]
     # Recreational programs for children under 15 are GST-exempt when a municipality runs them.
     is_taxable: Mapped[bool] = mapped_column(default=True)

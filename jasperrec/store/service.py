@@ -27,6 +27,9 @@ from .models import Program
 from .models import ProgramCategory
 from .models import Registration
 from .models import RegistrationStatus
+from .residency import Residency
+from .residency import fee_for
+from .residency import residency_of
 
 ACTIVE = (RegistrationStatus.HELD, RegistrationStatus.CONFIRMED)
 
@@ -64,9 +67,18 @@ class CartLine:
 
 @dataclasses.dataclass(frozen=True)
 class Cart:
-    """A resident's cart with its totals."""
+    """A resident's cart with its totals, and which program fee the household pays."""
 
     lines: list[CartLine]
+    residency: Residency = Residency.RESIDENT
+
+    @property
+    def non_resident_fee_applies(self) -> bool:
+        """Tell whether a program in the cart is priced at its non-resident fee."""
+        return self.residency is not Residency.RESIDENT and any(
+            line.item.program is not None and line.item.program.non_resident_price_cents is not None
+            for line in self.lines
+        )
 
     @property
     def subtotal_cents(self) -> int:
@@ -324,15 +336,16 @@ def remove_from_cart(user: User, item_id: int) -> None:
 
 
 def price_cart(user: User) -> Cart:
-    """Return the resident's cart, priced line by line with GST."""
+    """Return the resident's cart, priced line by line with GST, programs at the household's fee."""
+    residency = residency_of(user)
     lines = []
     for item in _cart_items(user):
         source = _source(item)
-        unit = source.price_cents
+        unit = fee_for(source, residency) if isinstance(source, Program) else source.price_cents
         who = participant_name(user, item.household_member) if item.program else None
         gst = gst_on(unit * item.quantity) if source.is_taxable else 0
         lines.append(CartLine(item, source.name, who, unit, item.quantity, gst))
-    return Cart(lines)
+    return Cart(lines, residency)
 
 
 def _source(item: CartItem) -> Program | Product:

@@ -207,7 +207,13 @@ def add_resident(live_server: LiveServer, email: str, password: str) -> Resident
     """Put a confirmed resident straight into the live portal's database."""
     with live_server.app.app_context():
         user = factories.UserFactory(
-            email=email, password=password, first_name="Avery", last_name="Lam"
+            email=email,
+            password=password,
+            first_name="Avery",
+            last_name="Lam",
+            # A household in the municipality, so programs cost the resident fee.
+            city="Jasper",
+            postal_code="T0E 1E0",
         )
         factories.HouseholdMemberFactory(
             user=user, first_name="Sam", last_name="Lam", medical_notes="Uses an asthma inhaler."

@@ -71,6 +71,8 @@ def test_a_resident_registers_a_child_buys_a_pass_and_pays(
     page.get_by_role("button", name="Show programs").click()
     page.get_by_role("link", name="Swim Kids Level 3").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Swim Kids Level 3")
+    # The household's Jasper address earns the resident fee, said before adding.
+    expect(page.locator("dl.details")).to_contain_text("You pay the resident fee")
 
     # The account holder has no date of birth: the reason shows beside the field.
     page.get_by_label("Who is registering?").select_option(label="Avery Lam (you)")

@@ -20,6 +20,7 @@ from ..forms import ProgramFilterForm
 from ..forms import QuantityForm
 from ..models import ProductKind
 from ..models import ProgramCategory
+from ..residency import residency_of
 from . import bp
 
 
@@ -55,7 +56,8 @@ def program(slug: str) -> ResponseReturnValue:
         else:
             flash(f"{listing.program.name} is in your cart.", "success")
             return redirect(url_for("store.cart"))
-    return render_template("store/program.html", listing=listing, form=form)
+    residency = residency_of(current_user) if current_user.is_authenticated else None
+    return render_template("store/program.html", listing=listing, form=form, residency=residency)
 
 
 @bp.route("/passes-and-memberships")
