@@ -15,11 +15,12 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from flask_login import login_required
 
+from jasperrec.dates import end_sentence
+from jasperrec.dates import local_time
 from jasperrec.extensions import client_key
 from jasperrec.extensions import keyed_hash
 from jasperrec.extensions import limiter
 from jasperrec.headers import no_store
-from jasperrec.pages.views import local_time
 
 from . import attachments
 from . import service
@@ -116,7 +117,7 @@ def category_request(slug: str) -> ResponseReturnValue:
             return _new_request_page(form, category), 400
         flash(
             f"Thank you. Your reference is {opened.reference}; {opened.department.name} will "
-            f"answer by {local_time(opened.due_at)}.",
+            f"answer by {end_sentence(local_time(opened.due_at))}",
             "success",
         )
         return redirect(url_for("helpdesk.service_request", request_id=opened.id))

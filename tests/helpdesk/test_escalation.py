@@ -43,6 +43,7 @@ def test_an_overdue_request_is_escalated_to_the_department_leads_once(
     assert body is not None
     assert f"/staff/requests/{overdue.id}" in body.get_content()
     assert overdue.customer.last_name not in body.get_content()
+    assert "m.." not in body.get_content()  # a time ending "p.m." closes the sentence itself
     assert overdue.escalated_at == now
     events = db.session.scalars(
         sa.select(ServiceRequestEvent).where(ServiceRequestEvent.request_id == overdue.id)

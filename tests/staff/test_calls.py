@@ -154,6 +154,7 @@ def test_the_agent_finds_the_caller_and_logs_the_call(
     [filed] = stored()
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert f"Call logged as {filed.reference} for Facilities" in page
+    assert "m.." not in page  # a time ending "p.m." closes the sentence itself
 
 
 def test_the_agent_logs_a_call_for_a_new_caller(client: Any, staff_log_in: Any, agent: Any) -> None:

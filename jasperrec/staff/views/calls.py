@@ -13,10 +13,11 @@ from flask_login import current_user
 from jasperrec.auth.permissions import Permission
 from jasperrec.auth.permissions import permission_required
 from jasperrec.converters import database_id
+from jasperrec.dates import end_sentence
+from jasperrec.dates import local_time
 from jasperrec.helpdesk import calls
 from jasperrec.helpdesk import service as helpdesk
 from jasperrec.helpdesk.visitors import Visitor
-from jasperrec.pages.views import local_time
 
 from .. import service
 from ..errors import SearchTooShortError
@@ -65,7 +66,7 @@ def log_call() -> ResponseReturnValue:
     )
     flash(
         f"Call logged as {filed.reference} for {filed.department.name}; the phone standard "
-        f"gives an answer by {local_time(filed.due_at)}.",
+        f"gives an answer by {end_sentence(local_time(filed.due_at))}",
         "success",
     )
     return redirect(url_for("staff.new_call"))
