@@ -57,6 +57,7 @@ SIGNED_IN_PAGES = {
     "ask a question with checkboxes": "/helpdesk/new/parks",
     "my orders": "/store/orders",
     "my registrations": "/store/registrations",
+    "year-end statements": "/store/statements",
     "empty cart": "/store/cart",
 }
 

@@ -12,5 +12,6 @@ from . import catalogue  # noqa: E402
 from . import orders  # noqa: E402
 from . import payments  # noqa: E402
 from . import registrations  # noqa: E402
+from . import statements  # noqa: E402
 
-__all__ = ["bp", "cart", "catalogue", "orders", "payments", "registrations"]
+__all__ = ["bp", "cart", "catalogue", "orders", "payments", "registrations", "statements"]
