@@ -23,6 +23,8 @@ from .errors import CartEmptyError
 from .errors import EmailNotConfirmedError
 from .errors import OrderNotPendingError
 from .errors import PaymentMismatchError
+from .errors import PriceChangedError
+from .errors import RegistrationClosedError
 from .models import CartItem
 from .models import Order
 from .models import OrderLine
@@ -32,8 +34,8 @@ from .models import Registration
 from .models import RegistrationStatus
 from .payments import CheckoutLine
 from .payments import PaymentGateway
-from .service import Cart
-from .service import CartLine
+from .prices import Cart
+from .prices import CartLine
 from .service import check_eligible
 from .service import price_cart
 from .service import spaces_left
@@ -56,7 +58,7 @@ def check_out(user: User, gateway: PaymentGateway, success_url: str, cancel_url:
     Everything happens in one transaction: if the payment cannot start, no order, hold
     or emptied cart is left behind.
 
-    :raises EmailNotConfirmedError, CartEmptyError:
+    :raises EmailNotConfirmedError, CartEmptyError, PriceChangedError:
     :raises RegistrationClosedError, NotEligibleError, ProgramFullError: a program changed
         since it went in the cart.
     :raises PaymentError: the payment processor could not start a payment.
@@ -70,6 +72,13 @@ def check_out(user: User, gateway: PaymentGateway, success_url: str, cancel_url:
         cart = price_cart(user)
         if not cart.lines:
             raise CartEmptyError("Your cart is empty.")
+        if cart.closed_lines:
+            raise RegistrationClosedError(str(cart.closed_lines[0].closed_reason))
+        if cart.has_price_changes:
+            raise PriceChangedError(
+                "A price changed since you added it to your cart. Check the new price and "
+                "accept it before you pay."
+            )
         _lock_programs(cart)
         order = _place_order(user, cart)
         if order.total_cents == 0:

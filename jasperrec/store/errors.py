@@ -47,3 +47,7 @@ class InvalidWebhookError(StoreError):
 
 class PaymentMismatchError(StoreError):
     """The processor reports an amount other than the order's total."""
+
+
+class PriceChangedError(StoreError):
+    """A price changed since the resident put the item in the cart; they accept it first."""

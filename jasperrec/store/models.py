@@ -163,6 +163,9 @@ class CartItem(db.Model):  # type: ignore[name-defined,misc]
         sa.ForeignKey("household_members.id", ondelete="CASCADE")
     )
     quantity: Mapped[int] = mapped_column(default=1)
+    # The unit price the resident saw when adding it (or last accepted); a different price
+    # at checkout is shown and must be accepted first. None: added before prices were kept.
+    unit_price_seen_cents: Mapped[int | None] = mapped_column(sa.BigInteger)
     created_at: Mapped[created_at]
 
     program: Mapped[Program | None] = relationship()

@@ -28,8 +28,10 @@ from .models import Program
 from .models import ProgramCategory
 from .models import Registration
 from .models import RegistrationStatus
-from .residency import Residency
-from .residency import fee_for
+from .prices import Cart
+from .prices import CartLine
+from .prices import closed_reason
+from .prices import current_price
 from .residency import residency_of
 
 ACTIVE = (RegistrationStatus.HELD, RegistrationStatus.CONFIRMED)
@@ -47,54 +49,6 @@ class ProgramListing:
     def is_full(self) -> bool:
         """Tell whether every space is taken or held."""
         return self.spaces_left <= 0
-
-
-@dataclasses.dataclass(frozen=True)
-class CartLine:
-    """One cart item priced for display and checkout."""
-
-    item: CartItem
-    description: str
-    participant_name: str | None
-    unit_price_cents: int
-    quantity: int
-    gst_cents: int
-
-    @property
-    def subtotal_cents(self) -> int:
-        """The line's price before tax."""
-        return self.unit_price_cents * self.quantity
-
-
-@dataclasses.dataclass(frozen=True)
-class Cart:
-    """A resident's cart with its totals, and which program fee the household pays."""
-
-    lines: list[CartLine]
-    residency: Residency = Residency.RESIDENT
-
-    @property
-    def non_resident_fee_applies(self) -> bool:
-        """Tell whether a program in the cart is priced at its non-resident fee."""
-        return self.residency is not Residency.RESIDENT and any(
-            line.item.program is not None and line.item.program.non_resident_price_cents is not None
-            for line in self.lines
-        )
-
-    @property
-    def subtotal_cents(self) -> int:
-        """The cart's price before tax."""
-        return sum(line.subtotal_cents for line in self.lines)
-
-    @property
-    def gst_cents(self) -> int:
-        """The GST owed on the cart."""
-        return sum(line.gst_cents for line in self.lines)
-
-    @property
-    def total_cents(self) -> int:
-        """What the resident pays."""
-        return self.subtotal_cents + self.gst_cents
 
 
 def local_today() -> dt.date:
@@ -289,7 +243,12 @@ def add_program_to_cart(user: User, slug: str, member_id: int | None) -> CartIte
         name = participant_name(user, member)
         raise NotEligibleError(f"{program.name} for {name} is already in your cart.")
     _check_room(user)
-    item = CartItem(user_id=user.id, program=program, household_member=member)
+    item = CartItem(
+        user_id=user.id,
+        program=program,
+        household_member=member,
+        unit_price_seen_cents=current_price(program, residency_of(user)),
+    )
     db.session.add(item)
     db.session.commit()
     return item
@@ -310,6 +269,7 @@ def add_product_to_cart(user: User, slug: str, quantity: int) -> CartItem:
     if item.quantity + quantity > MAX_QUANTITY:
         raise CartLimitError(f"You can buy at most {MAX_QUANTITY} of {product.name} at once.")
     item.quantity += quantity
+    item.unit_price_seen_cents = product.price_cents
     db.session.commit()
     return item
 
@@ -347,16 +307,31 @@ def remove_from_cart(user: User, item_id: int) -> None:
 
 
 def price_cart(user: User) -> Cart:
-    """Return the resident's cart, priced line by line with GST, programs at the household's fee."""
-    residency = residency_of(user)
+    """Return the resident's cart, priced line by line with GST, programs at the household's fee.
+
+    Each line says whether its price changed since it was added, and whether its program
+    closed since.
+    """
+    residency, today = residency_of(user), local_today()
     lines = []
     for item in _cart_items(user):
         source = _source(item)
-        unit = fee_for(source, residency) if isinstance(source, Program) else source.price_cents
+        unit = current_price(source, residency)
         who = participant_name(user, item.household_member) if item.program else None
         gst = gst_on(unit * item.quantity) if source.is_taxable else 0
-        lines.append(CartLine(item, source.name, who, unit, item.quantity, gst))
+        seen = item.unit_price_seen_cents
+        previous = seen if seen is not None and seen != unit else None
+        closed = closed_reason(item.program, today) if item.program else None
+        lines.append(CartLine(item, source.name, who, unit, item.quantity, gst, previous, closed))
     return Cart(lines, residency)
+
+
+def accept_prices(user: User) -> None:
+    """Take today's prices as the ones the resident agreed to for everything in the cart."""
+    residency = residency_of(user)
+    for item in _cart_items(user):
+        item.unit_price_seen_cents = current_price(_source(item), residency)
+    db.session.commit()
 
 
 def _source(item: CartItem) -> Program | Product:

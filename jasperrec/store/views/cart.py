@@ -63,6 +63,15 @@ def remove_item(item_id: int) -> ResponseReturnValue:
     return redirect(url_for("store.cart"))
 
 
+@bp.route("/cart/accept-prices", methods=["POST"])
+@login_required
+def accept_prices() -> ResponseReturnValue:
+    if ConfirmForm().validate_on_submit():
+        service.accept_prices(current_user)
+        flash("You accepted the new prices. Check the total, then check out.", "success")
+    return redirect(url_for("store.cart"))
+
+
 @bp.route("/checkout", methods=["POST"])
 @limiter.limit(lambda: str(current_app.config["STORE_CHECKOUT_LIMIT"]))
 @login_required
