@@ -9,6 +9,7 @@ from typing import Annotated
 from typing import Any
 
 import sqlalchemy as sa
+from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import event
 from sqlalchemy.orm import DeclarativeBase
 from sqlalchemy.orm import mapped_column
@@ -156,3 +157,16 @@ def _begin_sqlite(connection: sa.Connection) -> None:
     """
     if connection.dialect.name == "sqlite":
         connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def paginate_clamped(query: sa.Select[Any], page: int, per_page: int) -> Pagination:
+    """One page of a query, the last one for a page past it: a stale link still shows rows.
+
+    Returns Flask-SQLAlchemy's Pagination (two queries: the count and the page).
+    """
+    from jasperrec.extensions import db
+
+    found = db.paginate(query, page=max(page, 1), per_page=per_page, error_out=False)
+    if found.pages and found.page > found.pages:
+        found = db.paginate(query, page=found.pages, per_page=per_page, error_out=False)
+    return found

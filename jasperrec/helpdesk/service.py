@@ -8,8 +8,11 @@ from collections.abc import Sequence
 
 import sqlalchemy as sa
 from flask import current_app
+from flask_sqlalchemy.pagination import Pagination
+from sqlalchemy.orm import joinedload
 
 from jasperrec.auth.models import User
+from jasperrec.db import paginate_clamped
 from jasperrec.db import utcnow
 from jasperrec.errors import NotFoundError
 from jasperrec.extensions import db
@@ -30,6 +33,9 @@ from .models import RequestStatus
 from .models import ServiceRequest
 from .models import ServiceRequestMessage
 from .routing import route
+
+# Requests on one page of the resident's list.
+RESIDENT_PAGE_SIZE = 20
 
 
 @dataclasses.dataclass(frozen=True)
@@ -128,15 +134,19 @@ def acknowledge(
     )
 
 
-def list_requests_for(customer: User) -> Sequence[ServiceRequest]:
-    """Return the resident's own requests: open ones first, newest first within each."""
+def list_requests_for(customer: User, page: int = 1) -> Pagination:
+    """Return a page of the resident's own requests: open ones first, newest first within each.
+
+    A page past the last shows the last.
+    """
     closed_last = sa.case((ServiceRequest.status == RequestStatus.CLOSED, 1), else_=0)
     query = (
         sa.select(ServiceRequest)
+        .options(joinedload(ServiceRequest.department))
         .where(ServiceRequest.customer_id == customer.id)
         .order_by(closed_last, ServiceRequest.created_at.desc(), ServiceRequest.id.desc())
     )
-    return db.session.scalars(query).all()
+    return paginate_clamped(query, page, RESIDENT_PAGE_SIZE)
 
 
 def get_request_for(customer: User, request_id: int) -> ServiceRequest:

@@ -76,8 +76,11 @@ def _no_email() -> bool:
 
 @bp.route("/")
 def index() -> ResponseReturnValue:
-    requests = service.list_requests_for(current_user) if current_user.is_authenticated else None
-    return render_template("helpdesk/index.html", requests=requests)
+    number = request.args.get("page", 1, type=int) or 1
+    page = (
+        service.list_requests_for(current_user, number) if current_user.is_authenticated else None
+    )
+    return render_template("helpdesk/index.html", page=page)
 
 
 @bp.route("/new")

@@ -5,13 +5,14 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import logging
-from collections.abc import Sequence
 
 import sqlalchemy as sa
 from flask import current_app
+from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy.orm import selectinload
 
 from jasperrec.auth.models import User
+from jasperrec.db import paginate_clamped
 from jasperrec.db import utcnow
 from jasperrec.errors import NotFoundError
 from jasperrec.extensions import db
@@ -202,10 +203,15 @@ def get_order_for_session(user: User, checkout_session_id: str) -> Order:
     return order
 
 
-def list_orders_for(user: User) -> Sequence[Order]:
-    """Return the resident's orders, newest first."""
+# Orders on one page of the resident's list.
+ORDERS_PAGE_SIZE = 20
+
+
+def list_orders_for(user: User, page: int = 1) -> Pagination:
+    """Return a page of the resident's orders, newest first; a page past the last shows the last."""
     query = sa.select(Order).where(Order.user_id == user.id)
-    return db.session.scalars(query.order_by(Order.created_at.desc(), Order.id.desc())).all()
+    query = query.order_by(Order.created_at.desc(), Order.id.desc())
+    return paginate_clamped(query, page, ORDERS_PAGE_SIZE)
 
 
 def _set_registrations(order: Order, status: RegistrationStatus) -> None:

@@ -124,7 +124,7 @@ def test_list_requests_for_shows_only_the_residents_own_open_first(resident: Any
     )
     factories.ServiceRequestFactory()
 
-    assert list(service.list_requests_for(resident)) == [newer, older, closed]
+    assert service.list_requests_for(resident).items == [newer, older, closed]
 
 
 def test_get_request_for_returns_the_residents_own_request(resident: Any) -> None:

@@ -268,7 +268,7 @@ def test_expire_overdue_orders_expires_only_pending_orders_past_their_window(use
 def test_list_and_get_orders_show_only_the_residents_own(user):
     mine = [factories.OrderFactory(user=user), factories.OrderFactory(user=user)]
     theirs = factories.OrderFactory()
-    assert {o.id for o in checkout.list_orders_for(user)} == {o.id for o in mine}
+    assert {o.id for o in checkout.list_orders_for(user).items} == {o.id for o in mine}
     assert checkout.get_order_for(user, mine[0].id) is mine[0]
     with pytest.raises(NotFoundError):
         checkout.get_order_for(user, theirs.id)

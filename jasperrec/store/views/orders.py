@@ -50,7 +50,8 @@ def cancel_order(order_id: int) -> ResponseReturnValue:
 @bp.route("/orders")
 @login_required
 def order_history() -> ResponseReturnValue:
-    return render_template("store/orders.html", orders=orders.list_orders_for(current_user))
+    page = orders.list_orders_for(current_user, request.args.get("page", 1, type=int) or 1)
+    return render_template("store/orders.html", page=page)
 
 
 @bp.route("/orders/<int:order_id>")
