@@ -89,7 +89,7 @@ money_cents = Annotated[int, mapped_column(sa.BigInteger)]
 POSTGRESQL_ONLY = "postgresql_only"
 
 
-def postgresql_index(name: str, *columns: str, **options: Any) -> sa.Index:
+def postgresql_index(name: str, *columns: Any, **options: Any) -> sa.Index:
     """Declare an index that only PostgreSQL gets; SQLite could not use it to the same end."""
     return sa.Index(name, *columns, info={POSTGRESQL_ONLY: True}, **options).ddl_if(
         dialect="postgresql"
@@ -120,6 +120,21 @@ def include_migration_object(
     """
     return not (
         type_ == "index" and not reflected and compare_to is None and POSTGRESQL_ONLY in obj.info
+    )
+
+
+# A SQLite FTS5 table is named after the table it indexes plus this suffix; FTS5 adds shadow
+# tables named after it (programs_fts_data, ...). A migration creates them and the triggers
+# that keep them in step, and no model maps them.
+FULL_TEXT_SUFFIX = "_fts"
+
+
+def include_migration_name(name: str | None, type_: str, parent_names: Any) -> bool:
+    """Leave SQLite's full-text tables out of autogenerate, before it tries to reflect them."""
+    return not (
+        type_ == "table"
+        and name is not None
+        and (name.endswith(FULL_TEXT_SUFFIX) or f"{FULL_TEXT_SUFFIX}_" in name)
     )
 
 

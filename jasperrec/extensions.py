@@ -14,6 +14,7 @@ from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
 
 from .db import Base
+from .db import include_migration_name
 from .db import include_migration_object
 from .db import render_migration_item
 
@@ -36,6 +37,7 @@ migrate = Migrate(
     compare_type=True,
     render_item=render_migration_item,
     include_object=include_migration_object,
+    include_name=include_migration_name,
 )
 login_manager = LoginManager()
 csrf = CSRFProtect()

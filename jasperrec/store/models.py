@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped
@@ -15,6 +16,7 @@ from jasperrec.auth.models import User
 from jasperrec.db import created_at
 from jasperrec.db import intpk
 from jasperrec.db import money_cents
+from jasperrec.db import postgresql_index
 from jasperrec.db import str_100
 from jasperrec.extensions import db
 
@@ -119,6 +121,26 @@ class Program(db.Model):  # type: ignore[name-defined,misc]
         if self.min_age is None:
             return f"Up to {self.max_age} years"
         return f"{self.min_age} to {self.max_age} years"
+
+
+# The text a keyword search reads, the name weighing most and the description least.
+# PostgreSQL indexes this very expression and catalogue.py searches with it, so the index
+# serves the search; SQLite searches an FTS5 table its migration keeps in step instead.
+SEARCH_CONFIGURATION = "english"
+
+
+def _weighted(column: sa.ColumnElement[str], weight: str) -> sa.ColumnElement[Any]:
+    configuration = sa.text(f"'{SEARCH_CONFIGURATION}'")
+    words = sa.func.to_tsvector(configuration, column)
+    return sa.func.setweight(words, sa.text(f"'{weight}'"))
+
+
+PROGRAM_SEARCH_VECTOR = (
+    _weighted(Program.__table__.c.name, "A")
+    .op("||")(_weighted(Program.__table__.c.summary, "B"))
+    .op("||")(_weighted(Program.__table__.c.description, "C"))
+)
+postgresql_index("ix_programs_search", PROGRAM_SEARCH_VECTOR, postgresql_using="gin")
 
 
 class Product(db.Model):  # type: ignore[name-defined,misc]
