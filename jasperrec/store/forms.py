@@ -2,29 +2,47 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from flask_wtf import FlaskForm
 from wtforms import IntegerField
 from wtforms import SelectChoice
 from wtforms import SelectField
+from wtforms import SelectMultipleField
+from wtforms import StringField
 from wtforms.validators import DataRequired
 from wtforms.validators import InputRequired
+from wtforms.validators import Length
 from wtforms.validators import NumberRange
 from wtforms.validators import Optional
+from wtforms.validators import Regexp
+from wtforms.widgets import CheckboxInput
+from wtforms.widgets import ListWidget
 
 from .models import MAX_QUANTITY
 from .models import ProgramCategory
+from .models import TimeOfDay
 
 SELF = "self"
+WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
 
 class ProgramFilterForm(FlaskForm):
-    """Narrow the program guide by section and by the participant's age."""
+    """Narrow the program guide by section, age, day, time, place and keyword."""
 
     class Meta:
         csrf = False  # a GET search changes nothing
 
+    q = StringField(
+        "Search",
+        filters=[lambda value: value.strip() if value else value],
+        validators=[
+            Optional(),
+            Length(max=100, message="Search for at most 100 characters."),
+            Regexp(r".*[^\W_]", message="Search for a word or a number."),
+        ],
+    )
     category = SelectField(
         "Section",
         choices=[SelectChoice("", "All sections")]
@@ -35,6 +53,28 @@ class ProgramFilterForm(FlaskForm):
         "Participant's age",
         validators=[Optional(), NumberRange(0, 110, "Enter an age from 0 to 110.")],
     )
+    day = SelectMultipleField(
+        "Days",
+        choices=[SelectChoice(str(n), name) for n, name in enumerate(WEEKDAYS, start=1)],
+        validators=[Optional()],
+        widget=ListWidget(prefix_label=False),
+        option_widget=CheckboxInput(),
+    )
+    time = SelectField(
+        "Time of day",
+        choices=[SelectChoice("", "Any time")]
+        + [SelectChoice(t.value, t.label) for t in TimeOfDay],
+        validators=[Optional()],
+    )
+    facility = SelectField(
+        "Facility", choices=[SelectChoice("", "Any facility")], validators=[Optional()]
+    )
+
+    def set_facilities(self, facilities: Sequence[str]) -> None:
+        """Offer the facilities that have programs on."""
+        self.facility.choices = [SelectChoice("", "Any facility")] + [
+            SelectChoice(name, name) for name in facilities
+        ]
 
 
 class AddProgramForm(FlaskForm):

@@ -53,6 +53,23 @@ class ProductKind(enum.StrEnum):
         }[self]
 
 
+class TimeOfDay(enum.StrEnum):
+    """When a program starts, as a parent plans a day."""
+
+    MORNING = "morning"
+    AFTERNOON = "afternoon"
+    EVENING = "evening"
+
+    @property
+    def label(self) -> str:
+        """The choice as the filter form offers it."""
+        return {
+            TimeOfDay.MORNING: "Morning (before noon)",
+            TimeOfDay.AFTERNOON: "Afternoon (noon to 5 p.m.)",
+            TimeOfDay.EVENING: "Evening (5 p.m. and later)",
+        }[self]
+
+
 class OrderStatus(enum.StrEnum):
     """Where an order stands with the payment processor."""
 

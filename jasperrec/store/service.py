@@ -25,7 +25,6 @@ from .models import CartItem
 from .models import Product
 from .models import ProductKind
 from .models import Program
-from .models import ProgramCategory
 from .models import Registration
 from .models import RegistrationStatus
 from .prices import Cart
@@ -71,7 +70,8 @@ def _taken_spaces() -> sa.Subquery:
     )
 
 
-def _listing_query() -> sa.Select[Program, int]:
+def listing_query() -> sa.Select[Program, int]:
+    """Select published programs with their spaces left, for the guide and a program page."""
     taken = _taken_spaces()
     spaces = Program.capacity - sa.func.coalesce(taken.c.taken, 0)
     return (
@@ -89,25 +89,9 @@ def spaces_left(program: Program) -> int:
     return max(program.capacity - int(db.session.scalar(query) or 0), 0)
 
 
-def _listing(program: Program, spaces_left: int, today: dt.date) -> ProgramListing:
+def to_listing(program: Program, spaces_left: int, today: dt.date) -> ProgramListing:
+    """Pair a program with its spaces left and whether it still takes registrations."""
     return ProgramListing(program, max(spaces_left, 0), program.starts_on > today)
-
-
-def list_programs(
-    category: ProgramCategory | None = None, age: int | None = None
-) -> Sequence[ProgramListing]:
-    """Return the programs that have not ended, soonest first, with the spaces left."""
-    today = local_today()
-    query = _listing_query().where(Program.ends_on >= today)
-    if category is not None:
-        query = query.where(Program.category == category)
-    if age is not None:
-        query = query.where(
-            sa.or_(Program.min_age.is_(None), Program.min_age <= age),
-            sa.or_(Program.max_age.is_(None), Program.max_age >= age),
-        )
-    query = query.order_by(Program.starts_on, Program.start_time, Program.name)
-    return [_listing(program, spaces, today) for program, spaces in db.session.execute(query)]
 
 
 def get_program(slug: str) -> ProgramListing:
@@ -115,10 +99,10 @@ def get_program(slug: str) -> ProgramListing:
 
     :raises NotFoundError:
     """
-    row = db.session.execute(_listing_query().where(Program.slug == slug)).first()
+    row = db.session.execute(listing_query().where(Program.slug == slug)).first()
     if row is None:
         raise NotFoundError(slug)
-    return _listing(row[0], row[1], local_today())
+    return to_listing(row[0], row[1], local_today())
 
 
 def list_products(kind: ProductKind | None = None) -> Sequence[Product]:

@@ -7,7 +7,9 @@ import datetime as dt
 import pytest
 
 from jasperrec.errors import NotFoundError
+from jasperrec.store import catalogue
 from jasperrec.store import service
+from jasperrec.store.catalogue import ProgramFilters
 from jasperrec.store.models import ProductKind
 from jasperrec.store.models import ProgramCategory
 from jasperrec.store.models import Registration
@@ -28,7 +30,7 @@ def test_list_programs_counts_held_and_confirmed_spaces_but_not_cancelled(app):
     _hold(program)
     _hold(program, RegistrationStatus.CONFIRMED)
     _hold(program, RegistrationStatus.CANCELLED)
-    [listing] = [p for p in service.list_programs() if p.program.id == program.id]
+    [listing] = [p for p in catalogue.list_programs().listings if p.program.id == program.id]
     assert listing.spaces_left == 3
     assert not listing.is_full
     assert listing.registration_open
@@ -52,7 +54,7 @@ def test_list_programs_hides_ended_and_unpublished_programs_and_sorts_by_start(a
         starts_on=today - dt.timedelta(days=30), ends_on=today - dt.timedelta(days=1)
     )
     hidden = factories.ProgramFactory(is_published=False)
-    listings = service.list_programs()
+    listings = catalogue.list_programs().listings
     ids = [listing.program.id for listing in listings]
     assert ids.index(running.id) < ids.index(sooner.id) < ids.index(later.id)
     assert ended.id not in ids
@@ -70,14 +72,19 @@ def test_list_programs_filters_by_the_participants_age(app, age, shown):
         "teens": factories.ProgramFactory(min_age=13, max_age=None),
         "open": factories.ProgramFactory(min_age=None, max_age=None),
     }
-    ids = {listing.program.id for listing in service.list_programs(age=age)}
+    ids = {
+        listing.program.id for listing in catalogue.list_programs(ProgramFilters(age=age)).listings
+    }
     assert {name for name, p in programs.items() if p.id in ids} == shown
 
 
 def test_list_programs_filters_by_section(app):
     swim = factories.ProgramFactory(category=ProgramCategory.AQUATICS)
     camp = factories.ProgramFactory(category=ProgramCategory.CAMPS)
-    ids = {listing.program.id for listing in service.list_programs(ProgramCategory.CAMPS)}
+    ids = {
+        listing.program.id
+        for listing in catalogue.list_programs(ProgramFilters(ProgramCategory.CAMPS)).listings
+    }
     assert camp.id in ids
     assert swim.id not in ids
 

@@ -13,13 +13,16 @@ from flask_login import login_required
 
 from jasperrec.auth.household import list_members
 
+from .. import catalogue
 from .. import service
+from ..catalogue import ProgramFilters
 from ..errors import StoreError
 from ..forms import AddProgramForm
 from ..forms import ProgramFilterForm
 from ..forms import QuantityForm
 from ..models import ProductKind
 from ..models import ProgramCategory
+from ..models import TimeOfDay
 from ..residency import residency_of
 from . import bp
 
@@ -32,14 +35,29 @@ def _add_program_form() -> AddProgramForm:
     return form
 
 
+def _filters(form: ProgramFilterForm) -> ProgramFilters:
+    if not form.validate():
+        return ProgramFilters()  # the errors show beside the fields, over the whole guide
+    return ProgramFilters(
+        category=ProgramCategory(form.category.data) if form.category.data else None,
+        age=form.age.data,
+        weekdays=frozenset(int(day) for day in form.day.data or ()),
+        time_of_day=TimeOfDay(form.time.data) if form.time.data else None,
+        facility=form.facility.data or None,
+        keyword=form.q.data or "",
+    )
+
+
 @bp.route("/programs")
 def programs() -> ResponseReturnValue:
     form = ProgramFilterForm(request.args)
-    valid = form.validate()
-    category = ProgramCategory(form.category.data) if valid and form.category.data else None
-    age = form.age.data if valid else None
-    listings = service.list_programs(category, age)
-    return render_template("store/programs.html", form=form, listings=listings)
+    form.set_facilities(catalogue.list_facilities())
+    filters = _filters(form)
+    results = catalogue.list_programs(filters, request.args.get("page", 1, type=int))
+    # Pagination keeps the filters that applied; refused ones are not carried on.
+    kept = request.args.lists() if not form.errors else []
+    args = {key: values for key, values in kept if key != "page"}
+    return render_template("store/programs.html", form=form, results=results, args=args)
 
 
 @bp.route("/programs/<slug>", methods=["GET", "POST"])
