@@ -23,6 +23,11 @@ def clock(value: dt.time) -> str:
     return f"{hour}{minutes} {'a.m.' if value.hour < 12 else 'p.m.'}"
 
 
+def local_today() -> dt.date:
+    """Return today's date in the municipality, which decides ages and who may still register."""
+    return dt.datetime.now(ZoneInfo(current_app.config["MUNICIPALITY_TIMEZONE"])).date()
+
+
 def local_time(value: Any, fmt: str | None = None) -> str:
     """Show a stored UTC time in the municipality's time zone: December 1, 2026 at 3 p.m.
 

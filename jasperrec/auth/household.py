@@ -9,6 +9,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from jasperrec import dates
 from jasperrec.errors import NotFoundError
 from jasperrec.extensions import db
 
@@ -36,6 +37,12 @@ def list_members(user: User) -> Sequence[HouseholdMember]:
         .order_by(HouseholdMember.date_of_birth, HouseholdMember.id)
     )
     return db.session.scalars(query).all()
+
+
+def ages_today(members: Sequence[HouseholdMember]) -> dict[int, int]:
+    """Return each member's age today, to find the programs that fit them."""
+    today = dates.local_today()
+    return {member.id: member.age_on(today) for member in members}
 
 
 def get_member_for(user: User, member_id: int) -> HouseholdMember:

@@ -5,12 +5,12 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from collections.abc import Sequence
-from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from flask import current_app
 from sqlalchemy.orm import selectinload
 
+from jasperrec import dates
 from jasperrec.auth.models import HouseholdMember
 from jasperrec.auth.models import User
 from jasperrec.errors import NotFoundError
@@ -52,7 +52,7 @@ class ProgramListing:
 
 def local_today() -> dt.date:
     """Return today's date in the municipality, which decides who may still register."""
-    return dt.datetime.now(ZoneInfo(current_app.config["MUNICIPALITY_TIMEZONE"])).date()
+    return dates.local_today()
 
 
 def gst_on(subtotal_cents: int) -> int:

@@ -31,9 +31,9 @@ def _details(form: HouseholdMemberForm) -> household.MemberDetails:
 @bp.route("/household")
 @login_required
 def members() -> ResponseReturnValue:
-    return render_template(
-        "auth/household.html", members=household.list_members(current_user), form=ConfirmForm()
-    )
+    members = household.list_members(current_user)
+    ages = household.ages_today(members)
+    return render_template("auth/household.html", members=members, ages=ages, form=ConfirmForm())
 
 
 @bp.route("/household/new", methods=["GET", "POST"])
