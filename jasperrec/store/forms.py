@@ -82,10 +82,11 @@ class AddProgramForm(FlaskForm):
 
     participant = SelectField("Who is registering?", validators=[DataRequired()])
 
-    def set_people(self, holder_name: str, members: list[tuple[int, str]]) -> None:
-        """Offer the account holder first, then each household member."""
-        self.participant.choices = [SelectChoice(SELF, f"{holder_name} (you)")] + [
-            SelectChoice(str(member_id), name) for member_id, name in members
+    def set_people(self, people: Sequence[tuple[int | None, str]]) -> None:
+        """Offer each person by label; None stands for the account holder."""
+        self.participant.choices = [
+            SelectChoice(SELF if member_id is None else str(member_id), label)
+            for member_id, label in people
         ]
 
     @property

@@ -16,6 +16,8 @@ from jasperrec.auth.models import User
 from jasperrec.errors import NotFoundError
 from jasperrec.extensions import db
 
+from .eligibility import age_on
+from .eligibility import age_problem
 from .errors import CartLimitError
 from .errors import NotEligibleError
 from .errors import ProgramFullError
@@ -158,23 +160,16 @@ def check_eligible(
             f"{program.name} is for ages {program.age_range.lower()}. Add your date of birth "
             "to your profile so we can check you are eligible."
         )
-    if birthday is not None:
-        age = _age_on(birthday, program.starts_on)
-        too_young = program.min_age is not None and age < program.min_age
-        too_old = program.max_age is not None and age > program.max_age
-        if too_young or too_old:
-            raise NotEligibleError(
-                f"{name} will be {age} when {program.name} starts; it is for ages "
-                f"{program.age_range.lower()}."
-            )
+    if birthday is not None and age_problem(program, birthday) is not None:
+        age = age_on(birthday, program.starts_on)
+        raise NotEligibleError(
+            f"{name} will be {age} when {program.name} starts; it is for ages "
+            f"{program.age_range.lower()}."
+        )
     if _is_registered(user, program, member):
         raise NotEligibleError(f"{name} already has a space in {program.name}.")
     if spaces_left <= 0:
         raise ProgramFullError(f"{program.name} is full.")
-
-
-def _age_on(birthday: dt.date, day: dt.date) -> int:
-    return day.year - birthday.year - ((day.month, day.day) < (birthday.month, birthday.day))
 
 
 def _is_registered(user: User, program: Program, member: HouseholdMember | None) -> bool:

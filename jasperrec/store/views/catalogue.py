@@ -11,27 +11,32 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from flask_login import login_required
 
-from jasperrec.auth.household import list_members
-
 from .. import catalogue
+from .. import eligibility
 from .. import service
 from ..catalogue import ProgramFilters
+from ..eligibility import Participant
 from ..errors import StoreError
 from ..forms import AddProgramForm
 from ..forms import ProgramFilterForm
 from ..forms import QuantityForm
 from ..models import ProductKind
+from ..models import Program
 from ..models import ProgramCategory
 from ..models import TimeOfDay
 from ..residency import residency_of
 from . import bp
 
 
-def _add_program_form() -> AddProgramForm:
+def _who_may_register(program: Program) -> list[Participant]:
+    if not current_user.is_authenticated:
+        return []
+    return eligibility.list_participants(current_user, program)
+
+
+def _add_program_form(participants: list[Participant]) -> AddProgramForm:
     form = AddProgramForm()
-    if current_user.is_authenticated:
-        members = [(m.id, m.full_name) for m in list_members(current_user)]
-        form.set_people(current_user.full_name, members)
+    form.set_people([(person.member_id, person.label) for person in participants])
     return form
 
 
@@ -63,7 +68,8 @@ def programs() -> ResponseReturnValue:
 @bp.route("/programs/<slug>", methods=["GET", "POST"])
 def program(slug: str) -> ResponseReturnValue:
     listing = service.get_program(slug)
-    form = _add_program_form()
+    participants = _who_may_register(listing.program)
+    form = _add_program_form(participants)
     if request.method == "POST" and not current_user.is_authenticated:
         return redirect(url_for("auth.login", next=request.path))
     if form.validate_on_submit():
@@ -75,7 +81,13 @@ def program(slug: str) -> ResponseReturnValue:
             flash(f"{listing.program.name} is in your cart.", "success")
             return redirect(url_for("store.cart"))
     residency = residency_of(current_user) if current_user.is_authenticated else None
-    return render_template("store/program.html", listing=listing, form=form, residency=residency)
+    return render_template(
+        "store/program.html",
+        listing=listing,
+        form=form,
+        residency=residency,
+        participants=participants,
+    )
 
 
 @bp.route("/passes-and-memberships")
