@@ -75,7 +75,9 @@ def test_a_resident_registers_a_child_buys_a_pass_and_pays(
     expect(page.locator("dl.details")).to_contain_text("You pay the resident fee")
 
     # The account holder has no date of birth: the reason shows beside the field.
-    page.get_by_label("Who is registering?").select_option(label="Avery Lam (you)")
+    page.get_by_label("Who is registering?").select_option(
+        label="Avery Lam (you) — add a date of birth so we can check the ages"
+    )
     page.get_by_role("button", name="Add to cart").click()
     expect(page.locator(".field-error")).to_contain_text("Add your date of birth")
     check_page(page)
@@ -122,6 +124,25 @@ def test_on_a_phone_store_pages_fit_and_the_cart_keeps_its_labels(
     row = page.get_by_role("row", name="Youth 30-day pass")
     for label in ("Price:", "Quantity:", "GST:", "Amount:"):
         expect(row.get_by_text(label)).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    check_page(page)
+    context.close()
+
+
+@pytest.mark.usefixtures("catalogue")
+def test_on_a_phone_a_parent_finds_a_program_by_day_and_keyword(
+    browser: Browser, live_server: LiveServer, check_page: Callable[[Page], None]
+) -> None:
+    context = browser.new_context(base_url=live_server.url, viewport={"width": 375, "height": 740})
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    page.goto("/store/programs")
+    page.get_by_label("Search").fill('crawl "treading')
+    page.get_by_role("group", name="Days").get_by_label("Thursday").check()
+    page.get_by_role("button", name="Show programs").click()
+    expect(page.get_by_role("link", name="Swim Kids Level 3")).to_be_visible()
+    expect(page.get_by_label("Search")).to_have_value('crawl "treading')
+    expect(page.get_by_role("group", name="Days").get_by_label("Thursday")).to_be_checked()
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
     check_page(page)
     context.close()
