@@ -23,6 +23,11 @@ def clock(value: dt.time) -> str:
     return f"{hour}{minutes} {'a.m.' if value.hour < 12 else 'p.m.'}"
 
 
+def age_on(birthday: dt.date, day: dt.date) -> int:
+    """Return someone's age in whole years on a day, as program ages count it."""
+    return day.year - birthday.year - ((day.month, day.day) < (birthday.month, birthday.day))
+
+
 def local_today() -> dt.date:
     """Return today's date in the municipality, which decides ages and who may still register."""
     return dt.datetime.now(ZoneInfo(current_app.config["MUNICIPALITY_TIMEZONE"])).date()

@@ -12,6 +12,7 @@ from sqlalchemy.orm import WriteOnlyMapped
 from sqlalchemy.orm import mapped_column
 from sqlalchemy.orm import relationship
 
+from jasperrec.dates import age_on
 from jasperrec.db import created_at
 from jasperrec.db import intpk
 from jasperrec.db import str_100
@@ -268,6 +269,4 @@ class HouseholdMember(db.Model):  # type: ignore[name-defined,misc]
 
     def age_on(self, day: dt.date) -> int:
         """Age in whole years on a given day, for program eligibility."""
-        years = day.year - self.date_of_birth.year
-        before_birthday = (day.month, day.day) < (self.date_of_birth.month, self.date_of_birth.day)
-        return years - before_birthday
+        return age_on(self.date_of_birth, day)

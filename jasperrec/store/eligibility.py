@@ -7,6 +7,7 @@ import datetime as dt
 
 from jasperrec.auth.household import list_members
 from jasperrec.auth.models import User
+from jasperrec.dates import age_on
 
 from .models import Program
 
@@ -29,11 +30,6 @@ class Participant:
         if self.needs_birthday:
             return f"{name} — add a date of birth so we can check the ages"
         return name
-
-
-def age_on(birthday: dt.date, day: dt.date) -> int:
-    """Return someone's age in whole years on a day, as program ages count it."""
-    return day.year - birthday.year - ((day.month, day.day) < (birthday.month, birthday.day))
 
 
 def age_problem(program: Program, birthday: dt.date) -> str | None:

@@ -16,7 +16,6 @@ from jasperrec.auth.models import User
 from jasperrec.errors import NotFoundError
 from jasperrec.extensions import db
 
-from .eligibility import age_on
 from .eligibility import age_problem
 from .errors import CartLimitError
 from .errors import NotEligibleError
@@ -161,7 +160,7 @@ def check_eligible(
             "to your profile so we can check you are eligible."
         )
     if birthday is not None and age_problem(program, birthday) is not None:
-        age = age_on(birthday, program.starts_on)
+        age = dates.age_on(birthday, program.starts_on)
         raise NotEligibleError(
             f"{name} will be {age} when {program.name} starts; it is for ages "
             f"{program.age_range.lower()}."
