@@ -24,6 +24,8 @@ pytestmark = pytest.mark.browser
 STORE_PAGES = {
     "programs": "/store/programs",
     "programs filtered, no match": "/store/programs?category=skating&age=40",
+    "programs with refused filters": "/store/programs?time=noon&day=9&q=%25",
+    "programs searched by keyword and day": "/store/programs?q=swim&day=2&day=4&time=evening",
     "program": "/store/programs/swim-kids-3",
     "passes and memberships": "/store/passes-and-memberships",
 }

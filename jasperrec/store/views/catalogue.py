@@ -25,6 +25,7 @@ from ..models import Program
 from ..models import ProgramCategory
 from ..models import TimeOfDay
 from ..residency import residency_of
+from ..service import ProgramListing
 from . import bp
 
 
@@ -65,6 +66,19 @@ def programs() -> ResponseReturnValue:
     return render_template("store/programs.html", form=form, results=results, args=args)
 
 
+def _program_page(
+    listing: ProgramListing, form: AddProgramForm, participants: list[Participant]
+) -> str:
+    residency = residency_of(current_user) if current_user.is_authenticated else None
+    return render_template(
+        "store/program.html",
+        listing=listing,
+        form=form,
+        residency=residency,
+        participants=participants,
+    )
+
+
 @bp.route("/programs/<slug>", methods=["GET", "POST"])
 def program(slug: str) -> ResponseReturnValue:
     listing = service.get_program(slug)
@@ -80,14 +94,7 @@ def program(slug: str) -> ResponseReturnValue:
         else:
             flash(f"{listing.program.name} is in your cart.", "success")
             return redirect(url_for("store.cart"))
-    residency = residency_of(current_user) if current_user.is_authenticated else None
-    return render_template(
-        "store/program.html",
-        listing=listing,
-        form=form,
-        residency=residency,
-        participants=participants,
-    )
+    return _program_page(listing, form, participants)
 
 
 @bp.route("/passes-and-memberships")
