@@ -29,7 +29,7 @@ _WORD = re.compile(r"[^\W_]+")
 MAX_TERMS = 8
 NOON = dt.time(12)
 FIVE_PM = dt.time(17)
-# Maintained by the search migration's triggers on SQLite; bm25 weighs name, summary, text.
+# SQLite's full-text index of programs, kept in step by the search migration's triggers.
 _FTS = sa.table("programs_fts", sa.column("rowid", sa.Integer))
 
 
@@ -105,7 +105,7 @@ def _hits(terms: list[str]) -> sa.Subquery:
     # Each term quoted, so FTS5 reads AND, OR, NEAR and the like as plain words.
     match = " ".join([*(f'"{term}"' for term in terms[:-1]), f'"{terms[-1]}"*'])
     table: sa.ColumnClause[Any] = sa.literal_column("programs_fts")
-    bm25 = sa.func.bm25(table, 10.0, 4.0, 1.0)
+    bm25 = sa.func.bm25(table, 10.0, 4.0, 1.0)  # name, summary, description; lower is better
     return (
         sa.select(_FTS.c.rowid.label("id"), bm25.label("rank"))
         .where(table.op("MATCH")(match))
