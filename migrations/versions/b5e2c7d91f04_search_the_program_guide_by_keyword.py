@@ -1,7 +1,7 @@
 """search the program guide by keyword
 
 Revision ID: b5e2c7d91f04
-Revises: a3daa910259a
+Revises: f714f56fbe45
 Create Date: 2026-12-02 03:05:00.000000
 
 PostgreSQL gets a GIN index on the weighted tsvector that jasperrec.store.models
@@ -18,7 +18,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'b5e2c7d91f04'
-down_revision = 'a3daa910259a'
+down_revision = 'f714f56fbe45'
 branch_labels = None
 depends_on = None
 
