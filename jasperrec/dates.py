@@ -50,3 +50,14 @@ def local_time(value: Any, fmt: str | None = None) -> str:
 def end_sentence(text: str) -> str:
     """Close a sentence after a time without doubling the period of a.m. or p.m."""
     return text if text.endswith(".") else f"{text}."
+
+
+def time_left(until: dt.datetime, now: dt.datetime | None = None) -> str:
+    """Say how long until a moment, in whole minutes as a clock on a wall would: 27 minutes."""
+    seconds = (until - (now or dt.datetime.now(dt.UTC))).total_seconds()
+    if seconds <= 0:
+        return "no time"
+    if seconds < 60:
+        return "less than a minute"
+    minutes = int(seconds // 60)
+    return f"{minutes} minute{'' if minutes == 1 else 's'}"

@@ -15,6 +15,7 @@ from jasperrec.dates import clock
 from jasperrec.dates import day
 from jasperrec.dates import end_sentence
 from jasperrec.dates import local_time as local_time  # helpdesk and staff import it from here
+from jasperrec.dates import time_left
 from jasperrec.forms import ConfirmForm
 
 bp = Blueprint("pages", __name__)
@@ -35,6 +36,7 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(day)
     app.add_template_filter(clock)
     app.add_template_filter(end_sentence)
+    app.add_template_filter(time_left)
     app.context_processor(layout_context)
 
 

@@ -97,6 +97,10 @@ def test_a_resident_registers_a_child_buys_a_pass_and_pays(
     page.get_by_role("button", name="Check out and pay $168.00").click()
 
     expect(page.get_by_role("heading", level=1)).to_contain_text("Pay")
+    # The server says the hold in minutes; the script counts it down to the second.
+    expect(page.locator("time[data-countdown]")).to_contain_text(
+        re.compile(r"^(29|30) minutes? \d+ seconds?$")
+    )
     check_page(page)
     page.get_by_role("button", name="Pay $168.00 (simulated)").click()
 

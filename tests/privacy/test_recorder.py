@@ -96,6 +96,7 @@ def served_app(other_app: Callable[..., Flask], tmp_path: Path) -> Flask:
     )
     with served.app_context():
         upgrade()
+    traffic_module.recorder_for(served).background = True  # other_app leaves it off; this tests it
     return served
 
 
@@ -130,6 +131,7 @@ def test_a_full_batch_wakes_the_flusher_at_once(
     )
     with served.app_context():
         upgrade()
+    traffic_module.recorder_for(served).background = True  # other_app leaves it off; this tests it
     client = served.test_client()
     client.get("/")
     client.get("/")
