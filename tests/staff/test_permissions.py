@@ -6,6 +6,7 @@ import re
 from typing import Any
 
 import pytest
+from flask import Flask
 
 from jasperrec.auth.models import Role
 from jasperrec.auth.permissions import ROLE_PERMISSIONS
@@ -23,6 +24,12 @@ def test_every_role_is_mapped_and_every_permission_is_granted_somewhere() -> Non
     assert set(ROLE_PERMISSIONS) == set(Role)
     granted = set().union(*ROLE_PERMISSIONS.values())
     assert granted == set(Permission)
+
+
+def test_every_permission_guards_a_page(app: Flask) -> None:
+    """A permission no route checks would be a promise that leads nowhere."""
+    guarding = {getattr(view, "required_permission", None) for view in app.view_functions.values()}
+    assert set(Permission) - guarding == set()
 
 
 def test_residents_hold_no_permissions() -> None:
