@@ -18,6 +18,8 @@ from jasperrec.dates import local_time as local_time  # helpdesk and staff impor
 from jasperrec.dates import time_left
 from jasperrec.forms import ConfirmForm
 
+from .home import loaded_sections
+
 bp = Blueprint("pages", __name__)
 
 # Main navigation: (label, endpoint). An entry shows once the feature serving it is installed.
@@ -74,7 +76,7 @@ def layout_context() -> dict[str, Any]:
 
 @bp.route("/")
 def home() -> ResponseReturnValue:
-    return render_template("pages/home.html")
+    return render_template("pages/home.html", sections=loaded_sections())
 
 
 @bp.route("/privacy")

@@ -8,8 +8,11 @@ from typing import Any
 from flask import Flask
 from flask_login import current_user
 
+from jasperrec.pages.home import HomeSection
+from jasperrec.pages.home import register_home_section
 from jasperrec.personal_data import register
 
+from . import catalogue
 from . import payments
 from . import service
 from .money import money
@@ -26,6 +29,12 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(money)
     app.add_template_filter(describe_schedule, "schedule")
     app.context_processor(cart_badge)
+    register_home_section(app, HomeSection("store/_home_open_now.html", _open_now))
+
+
+def _open_now() -> dict[str, Any]:
+    """The home page's "open for registration now": the soonest programs with a space."""
+    return {"listings": catalogue.open_now()}
 
 
 def cart_badge() -> dict[str, Any]:

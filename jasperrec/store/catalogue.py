@@ -140,6 +140,19 @@ def list_programs(
     return ProgramPage(listings, total, page, per_page)
 
 
+def open_now(limit: int = 6) -> list[ProgramListing]:
+    """The soonest programs still taking registrations with a space left, for the home page."""
+    today = local_today()
+    query = listing_query()
+    spaces = list(query.selected_columns)[-1]  # the spaces left, after the program's own columns
+    query = (
+        query.where(Program.starts_on > today, spaces > 0)
+        .order_by(Program.starts_on, Program.start_time, Program.name)
+        .limit(limit)
+    )
+    return [to_listing(program, left, today) for program, left in db.session.execute(query)]
+
+
 def list_facilities() -> Sequence[str]:
     """Return the facilities of the programs on offer, for the guide's facility filter."""
     query = (
