@@ -28,8 +28,8 @@ from .helpdesk.categories.models import Category
 from .helpdesk.models import Channel
 from .helpdesk.models import ServiceRequest
 from .store.demo import PRODUCTS
-from .store.demo import PROGRAMS
 from .store.demo import ensure_demo_catalogue
+from .store.demo_season import SEASON
 
 Member = tuple[str, str, dt.date, Relation, str | None]
 RESIDENTS: tuple[tuple[str, str, str, list[Member]], ...] = (
@@ -130,7 +130,7 @@ def seed() -> Iterator[str]:
         _ensure_staff(email, first, last, role, accounts.ensure_department(department))
         yield f"  {email} / {demo_password(email)} / {role.value} / key {demo_totp_secret(email)}"
     ensure_demo_catalogue()
-    yield f"Demo catalogue: {len(PROGRAMS)} programs and {len(PRODUCTS)} passes and products."
+    yield f"Demo catalogue: {len(SEASON)} programs and {len(PRODUCTS)} passes and products."
     count = ensure_demo_categories()
     yield f"Demo helpdesk: {count} request categories with their questions and keywords."
     for email, department, channel, slug, subject, description in REQUESTS:

@@ -31,6 +31,7 @@ from jasperrec.store.models import Product
 from jasperrec.store.models import ProductKind
 from jasperrec.store.models import Program
 from jasperrec.store.models import ProgramCategory
+from jasperrec.store.models import ProgramMeeting
 
 
 class BaseFactory(SQLAlchemyModelFactory):  # type: ignore[misc]
@@ -89,6 +90,17 @@ class StaffFactory(UserFactory):
         db.session.flush()
 
 
+class ProgramCategoryFactory(BaseFactory):
+    """A section of the program guide, found by slug when it exists already."""
+
+    class Meta:
+        model = ProgramCategory
+        sqlalchemy_get_or_create = ("slug",)
+
+    slug = "aquatics"
+    name = factory.LazyAttribute(lambda o: o.slug.replace("-", " ").capitalize())
+
+
 class ProgramFactory(BaseFactory):
     """A published program starting four weeks from now, for ages 6 to 12."""
 
@@ -97,7 +109,7 @@ class ProgramFactory(BaseFactory):
 
     slug = factory.Sequence(lambda n: f"program-{n}")
     name = factory.Sequence(lambda n: f"Swim Level {n}")
-    category = ProgramCategory.AQUATICS
+    category = factory.SubFactory(ProgramCategoryFactory)
     summary = "Front crawl and back crawl over 10 metres."
     description = "Eight lessons with a certified instructor."
     facility = "Jasper Aquatic Centre"
@@ -105,12 +117,28 @@ class ProgramFactory(BaseFactory):
     max_age = 12
     starts_on = factory.LazyFunction(lambda: utcnow().date() + dt.timedelta(days=28))
     ends_on = factory.LazyAttribute(lambda o: o.starts_on + dt.timedelta(days=25))
-    weekdays = "24"
-    start_time = dt.time(17, 30)
-    end_time = dt.time(18, 15)
+    # One weekly meeting over the program's dates; pass meetings=[...] for others.
+    meetings = factory.LazyAttribute(
+        lambda o: [
+            ProgramMeeting(
+                starts_on=o.starts_on,
+                ends_on=o.ends_on,
+                weekdays=o.weekdays,
+                start_time=o.start_time,
+                end_time=o.end_time,
+                skipped_dates=o.skipped_dates,
+            )
+        ]
+    )
     price_cents = 8_400
     capacity = 8
     is_taxable = False
+
+    class Params:
+        weekdays = "24"
+        start_time = dt.time(17, 30)
+        end_time = dt.time(18, 15)
+        skipped_dates: list[str] = []
 
 
 class ProductFactory(BaseFactory):

@@ -45,6 +45,7 @@ class Permission(enum.StrEnum):
     PRIVACY_AUDIT_REVIEW = "privacy:audit:review"
     # store
     STORE_ORDERS_VIEW = "store:orders:view"
+    STORE_PROGRAMS_MANAGE = "store:programs:manage"
     # staff console
     STAFF_BREAK_GLASS_REVIEW = "staff:break-glass:review"
     STAFF_CONSOLE_VIEW = "staff:console:view"
@@ -75,7 +76,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     ),
     # Rosters and refunds have no console pages yet, so no role holds a permission for
     # them: a permission is granted only once a page checks it.
-    Role.PROGRAM_COORDINATOR: frozenset({P.STAFF_CONSOLE_VIEW}),
+    Role.PROGRAM_COORDINATOR: frozenset({P.STAFF_CONSOLE_VIEW, P.STORE_PROGRAMS_MANAGE}),
     Role.FINANCE: frozenset({P.STAFF_CONSOLE_VIEW, P.AUTH_PEOPLE_SEARCH, P.STORE_ORDERS_VIEW}),
     Role.PRIVACY_OFFICER: frozenset(
         {

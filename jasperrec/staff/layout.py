@@ -29,6 +29,7 @@ STAFF_NAVIGATION = (
     ("Log a call", "staff.new_call", Permission.HELPDESK_REQUESTS_REPLY),
     ("People", "staff.people", Permission.AUTH_PEOPLE_SEARCH),
     ("Orders", "staff.orders", Permission.STORE_ORDERS_VIEW),
+    ("Programs", "staff.programs", Permission.STORE_PROGRAMS_MANAGE),
     ("Request categories", "staff.categories", Permission.HELPDESK_CATEGORIES_MANAGE),
     ("Staff", "staff.accounts_list", Permission.AUTH_STAFF_VIEW),
     ("Closure days", "staff.closure_days", Permission.HELPDESK_CALENDAR_MANAGE),

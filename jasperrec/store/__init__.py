@@ -17,6 +17,7 @@ from . import payments
 from . import service
 from .money import money
 from .personal_data import StoreData
+from .program_data import ProgramData
 from .schedule import describe_schedule
 from .views import bp
 
@@ -26,6 +27,7 @@ def init_app(app: Flask) -> None:
     provider."""
     payments.init_app(app)
     register(app, StoreData())
+    register(app, ProgramData())
     app.add_template_filter(money)
     app.add_template_filter(describe_schedule, "schedule")
     app.context_processor(cart_badge)
@@ -33,8 +35,8 @@ def init_app(app: Flask) -> None:
 
 
 def _open_now() -> dict[str, Any]:
-    """The home page's "open for registration now": the soonest programs with a space."""
-    return {"listings": catalogue.open_now()}
+    """The home page's programs open now (soonest with a space) and opening soon."""
+    return {"listings": catalogue.open_now(), "soon": catalogue.opening_soon()}
 
 
 def cart_badge() -> dict[str, Any]:

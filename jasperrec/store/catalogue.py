@@ -11,12 +11,14 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from jasperrec.db import utcnow
 from jasperrec.extensions import db
 
 from .models import PROGRAM_SEARCH_VECTOR
 from .models import SEARCH_CONFIGURATION
 from .models import Program
 from .models import ProgramCategory
+from .models import ProgramMeeting
 from .models import TimeOfDay
 from .service import ProgramListing
 from .service import listing_query
@@ -29,6 +31,8 @@ _WORD = re.compile(r"[^\W_]+")
 MAX_TERMS = 8
 NOON = dt.time(12)
 FIVE_PM = dt.time(17)
+# How far ahead the home page announces registration opening.
+OPENING_SOON = dt.timedelta(days=14)
 # SQLite's full-text index of programs, kept in step by the search migration's triggers.
 _FTS = sa.table("programs_fts", sa.column("rowid", sa.Integer))
 
@@ -37,7 +41,7 @@ _FTS = sa.table("programs_fts", sa.column("rowid", sa.Integer))
 class ProgramFilters:
     """What a resident narrowed the guide by; empty fields do not narrow it."""
 
-    category: ProgramCategory | None = None
+    category: str | None = None  # a category's slug
     age: int | None = None
     weekdays: frozenset[int] = frozenset()
     time_of_day: TimeOfDay | None = None
@@ -65,23 +69,30 @@ def search_terms(keyword: str) -> list[str]:
     return _WORD.findall(keyword.lower())[:MAX_TERMS]
 
 
+def _meets(*conditions: sa.ColumnElement[bool]) -> sa.ColumnElement[bool]:
+    """Some meeting of the program satisfies every condition."""
+    return sa.exists().where(ProgramMeeting.program_id == Program.id, *conditions)
+
+
 def _filtered(filters: ProgramFilters) -> list[sa.ColumnElement[bool]]:
     conditions: list[sa.ColumnElement[bool]] = [Program.ends_on >= local_today()]
-    if filters.category is not None:
-        conditions.append(Program.category == filters.category)
+    if filters.category:
+        slug = sa.select(ProgramCategory.id).where(ProgramCategory.slug == filters.category)
+        conditions.append(Program.category_id == slug.scalar_subquery())
     if filters.age is not None:
         conditions.append(sa.or_(Program.min_age.is_(None), Program.min_age <= filters.age))
         conditions.append(sa.or_(Program.max_age.is_(None), Program.max_age >= filters.age))
     if filters.weekdays:
         # weekdays holds ISO digits ("24"), so a digit's LIKE has no wildcard to escape.
         days = sorted(filters.weekdays)
-        conditions.append(sa.or_(*(Program.weekdays.contains(str(day)) for day in days)))
+        conditions.append(_meets(sa.or_(*(ProgramMeeting.weekdays.contains(str(d)) for d in days))))
+    starts = ProgramMeeting.start_time
     if filters.time_of_day is TimeOfDay.MORNING:
-        conditions.append(Program.start_time < NOON)
+        conditions.append(_meets(starts < NOON))
     elif filters.time_of_day is TimeOfDay.AFTERNOON:
-        conditions.append(sa.and_(Program.start_time >= NOON, Program.start_time < FIVE_PM))
+        conditions.append(_meets(starts >= NOON, starts < FIVE_PM))
     elif filters.time_of_day is TimeOfDay.EVENING:
-        conditions.append(Program.start_time >= FIVE_PM)
+        conditions.append(_meets(starts >= FIVE_PM))
     if filters.facility:
         conditions.append(Program.facility == filters.facility)
     return conditions
@@ -118,13 +129,14 @@ def list_programs(
 ) -> ProgramPage:
     """Return a page of the programs that have not ended, best match or soonest first.
 
-    Two queries whatever the guide's size: the count, and the page with its spaces left.
+    Three queries whatever the guide's size: the count, the page with its spaces left, and
+    the page's meetings.
     """
     filters = filters or ProgramFilters()
     conditions = _filtered(filters)
     count = sa.select(sa.func.count(Program.id)).where(Program.is_published.is_(True))
     query = listing_query()
-    order: list[Any] = [Program.starts_on, Program.start_time, Program.name]
+    order: list[Any] = [Program.starts_on, Program.name, Program.id]
     terms = search_terms(filters.keyword)
     if terms:
         hits = _hits(terms)
@@ -135,22 +147,47 @@ def list_programs(
     page = min(max(page, 1), max(math.ceil(total / per_page), 1))
     query = query.where(*conditions).order_by(*order)
     rows = db.session.execute(query.limit(per_page).offset((page - 1) * per_page))
-    today = local_today()
-    listings = [to_listing(program, spaces, today) for program, spaces in rows]
+    now = utcnow()
+    listings = [to_listing(program, spaces, now) for program, spaces in rows]
     return ProgramPage(listings, total, page, per_page)
 
 
+def _taking_registrations(now: dt.datetime) -> sa.ColumnElement[bool]:
+    """Registration is open now; rules.window says the same of one program."""
+    return sa.and_(
+        Program.cancelled_at.is_(None),
+        sa.or_(Program.registration_opens_at.is_(None), Program.registration_opens_at <= now),
+        sa.or_(
+            Program.registration_closes_at > now,
+            sa.and_(Program.registration_closes_at.is_(None), Program.starts_on > local_today()),
+        ),
+    )
+
+
 def open_now(limit: int = 6) -> list[ProgramListing]:
-    """The soonest programs still taking registrations with a space left, for the home page."""
-    today = local_today()
+    """The soonest programs taking registrations with a space left, for the home page."""
+    now = utcnow()
     query = listing_query()
     spaces = list(query.selected_columns)[-1]  # the spaces left, after the program's own columns
     query = (
-        query.where(Program.starts_on > today, spaces > 0)
-        .order_by(Program.starts_on, Program.start_time, Program.name)
+        query.where(_taking_registrations(now), spaces > 0)
+        .order_by(Program.starts_on, Program.name, Program.id)
         .limit(limit)
     )
-    return [to_listing(program, left, today) for program, left in db.session.execute(query)]
+    return [to_listing(program, left, now) for program, left in db.session.execute(query)]
+
+
+def opening_soon(limit: int = 6, within: dt.timedelta = OPENING_SOON) -> list[ProgramListing]:
+    """The programs whose registration opens in the coming days, soonest first."""
+    now = utcnow()
+    opens = Program.registration_opens_at
+    query = (
+        listing_query()
+        .where(Program.cancelled_at.is_(None), opens > now, opens <= now + within)
+        .order_by(opens, Program.name, Program.id)
+        .limit(limit)
+    )
+    return [to_listing(program, left, now) for program, left in db.session.execute(query)]
 
 
 def list_facilities() -> Sequence[str]:
@@ -162,3 +199,8 @@ def list_facilities() -> Sequence[str]:
         .order_by(Program.facility)
     )
     return db.session.scalars(query).all()
+
+
+def list_categories() -> Sequence[ProgramCategory]:
+    """Return the guide's sections in alphabetical order, for its section filter."""
+    return db.session.scalars(sa.select(ProgramCategory).order_by(ProgramCategory.name)).all()

@@ -51,3 +51,15 @@ class PaymentMismatchError(StoreError):
 
 class PriceChangedError(StoreError):
     """A price changed since the resident put the item in the cart; they accept it first."""
+
+
+class ProgramInvalidError(StoreError):
+    """A program's details break the department's rules; each problem is given by field."""
+
+    def __init__(self, problems: dict[str, str]) -> None:
+        super().__init__("; ".join(problems.values()))
+        self.problems = problems
+
+
+class StatusChangeError(StoreError):
+    """A program cannot move to that status from where it stands."""

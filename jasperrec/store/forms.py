@@ -44,10 +44,7 @@ class ProgramFilterForm(FlaskForm):
         ],
     )
     category = SelectField(
-        "Section",
-        choices=[SelectChoice("", "All sections")]
-        + [SelectChoice(c.value, c.value.capitalize()) for c in ProgramCategory],
-        validators=[Optional()],
+        "Section", choices=[SelectChoice("", "All sections")], validators=[Optional()]
     )
     age = IntegerField(
         "Participant's age",
@@ -74,6 +71,12 @@ class ProgramFilterForm(FlaskForm):
         """Offer the facilities that have programs on."""
         self.facility.choices = [SelectChoice("", "Any facility")] + [
             SelectChoice(name, name) for name in facilities
+        ]
+
+    def set_categories(self, categories: Sequence[ProgramCategory]) -> None:
+        """Offer the guide's sections, as staff keep them."""
+        self.category.choices = [SelectChoice("", "All sections")] + [
+            SelectChoice(category.slug, category.name) for category in categories
         ]
 
 

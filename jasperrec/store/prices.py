@@ -15,6 +15,9 @@ from .models import Product
 from .models import Program
 from .residency import Residency
 from .residency import fee_for
+from .rules import Window
+from .rules import opens_notice
+from .rules import window
 
 
 @dataclasses.dataclass(frozen=True)
@@ -83,10 +86,15 @@ def current_price(source: Program | Product, residency: Residency) -> int:
     return fee_for(source, residency) if isinstance(source, Program) else source.price_cents
 
 
-def closed_reason(program: Program, today: dt.date) -> str | None:
+def closed_reason(program: Program, now: dt.datetime) -> str | None:
     """Say why the program can no longer be bought, or None while registration is open."""
+    if program.is_cancelled:
+        return "This program has been cancelled. Remove it to check out."
     if not program.is_published:
         return "This program is no longer offered. Remove it to check out."
-    if program.starts_on <= today:
-        return "Registration has closed: the program has started. Remove it to check out."
+    state = window(program, now)
+    if state is Window.NOT_YET:
+        return f"{opens_notice(program)} Remove it to check out now."
+    if state is Window.CLOSED:
+        return "Registration has closed. Remove it to check out."
     return None

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Iterator
 from collections.abc import Sequence
 from zoneinfo import ZoneInfo
 
@@ -25,6 +24,7 @@ from .models import Program
 from .models import Registration
 from .models import RegistrationStatus
 from .schedule import describe_schedule
+from .schedule import meeting_dates
 
 # Held spaces wait for a payment; cancelled ones are no registration at all.
 SHOWN = (RegistrationStatus.CONFIRMED, RegistrationStatus.HELD)
@@ -74,28 +74,20 @@ def local_today(now: dt.datetime | None = None) -> dt.date:
     return (now or utcnow()).astimezone(local_zone()).date()
 
 
-def meeting_days(program: Program) -> Iterator[dt.date]:
-    """Every date the program meets: its weekdays between its first and last day."""
-    weekdays = {int(digit) for digit in program.weekdays}
-    day = program.starts_on
-    while day <= program.ends_on:
-        if day.isoweekday() in weekdays or program.starts_on == program.ends_on:
-            yield day
-        day += dt.timedelta(days=1)
-
-
 def sessions_of(program: Program, since: dt.date | None = None) -> tuple[Session, ...]:
-    """The program's sessions, from `since` on when given, as local times and its place."""
+    """The program's sessions in date order, from `since` on when given, in local time."""
     zone = local_zone()
-    return tuple(
+    sessions = [
         Session(
-            starts_at=dt.datetime.combine(day, program.start_time, zone),
-            ends_at=dt.datetime.combine(day, program.end_time, zone),
+            starts_at=dt.datetime.combine(day, meeting.start_time, zone),
+            ends_at=dt.datetime.combine(day, meeting.end_time, zone),
             place=program.facility,
         )
-        for day in meeting_days(program)
+        for meeting in program.meetings
+        for day in meeting_dates(meeting)
         if since is None or day >= since
-    )
+    ]
+    return tuple(sorted(sessions, key=lambda session: session.starts_at))
 
 
 def _registrations(user: User) -> Sequence[Registration]:
@@ -108,7 +100,7 @@ def _registrations(user: User) -> Sequence[Registration]:
         )
         .join(Registration.program)
         .where(Registration.user_id == user.id, Registration.status.in_(SHOWN))
-        .order_by(Program.starts_on, Program.start_time, Registration.id)
+        .order_by(Program.starts_on, Program.name, Registration.id)
     )
     return db.session.scalars(query).all()
 

@@ -9,6 +9,7 @@ from jasperrec.dates import clock
 
 if TYPE_CHECKING:
     from .models import Program
+    from .models import ProgramMeeting
 
 WEEKDAYS = ("Mondays", "Tuesdays", "Wednesdays", "Thursdays", "Fridays", "Saturdays", "Sundays")
 
@@ -17,13 +18,38 @@ SHORTEST_RANGE = 3
 
 
 def describe_schedule(program: Program) -> str:
-    """Say when a program meets in one line: Mondays to Fridays, 9 a.m. to noon, January 4 to 8."""
-    times = time_range(program.start_time, program.end_time)
-    dates = date_range(program.starts_on, program.ends_on)
-    # A one-day program's date already names its weekday.
-    if program.starts_on == program.ends_on:
+    """Say when a program meets: Mondays to Fridays, 9 a.m. to noon, January 4 to 8.
+
+    A program with several meetings gives each in turn, separated by semicolons.
+    """
+    return "; ".join(describe_meeting(meeting) for meeting in program.meetings)
+
+
+def describe_meeting(meeting: ProgramMeeting) -> str:
+    """Say when one meeting pattern meets, naming the days it skips."""
+    times = time_range(meeting.start_time, meeting.end_time)
+    dates = date_range(meeting.starts_on, meeting.ends_on)
+    # A one-day session's date already names its weekday.
+    if meeting.starts_on == meeting.ends_on:
         return f"{dates}, {times}"
-    return f"{meeting_days(program.weekdays)}, {times}, {dates}"
+    text = f"{meeting_days(meeting.weekdays)}, {times}, {dates}"
+    skipped = sorted(day for day in meeting.skipped if meeting.starts_on <= day <= meeting.ends_on)
+    if skipped:
+        days = [_month_day(day) for day in skipped]
+        listed = days[0] if len(days) == 1 else f"{', '.join(days[:-1])} and {days[-1]}"
+        text += f" (not {listed})"
+    return text
+
+
+def meeting_dates(meeting: ProgramMeeting) -> list[dt.date]:
+    """Every date a meeting falls on: its weekdays between its first and last day, less skips."""
+    if meeting.starts_on == meeting.ends_on:
+        return [meeting.starts_on]
+    weekdays = {int(digit) for digit in meeting.weekdays}
+    skipped = meeting.skipped
+    span = (meeting.ends_on - meeting.starts_on).days
+    every_day = (meeting.starts_on + dt.timedelta(days=n) for n in range(span + 1))
+    return [day for day in every_day if day.isoweekday() in weekdays and day not in skipped]
 
 
 def meeting_days(weekdays: str) -> str:

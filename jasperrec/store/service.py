@@ -13,6 +13,7 @@ from sqlalchemy.orm import selectinload
 from jasperrec import dates
 from jasperrec.auth.models import HouseholdMember
 from jasperrec.auth.models import User
+from jasperrec.db import utcnow
 from jasperrec.errors import NotFoundError
 from jasperrec.extensions import db
 
@@ -33,6 +34,10 @@ from .prices import CartLine
 from .prices import closed_reason
 from .prices import current_price
 from .residency import residency_of
+from .rules import Window
+from .rules import closed_notice
+from .rules import prerequisite_problem
+from .rules import window
 
 ACTIVE = (RegistrationStatus.HELD, RegistrationStatus.CONFIRMED)
 
@@ -43,12 +48,22 @@ class ProgramListing:
 
     program: Program
     spaces_left: int
-    registration_open: bool
+    window: Window
 
     @property
     def is_full(self) -> bool:
         """Tell whether every space is taken or held."""
         return self.spaces_left <= 0
+
+    @property
+    def registration_open(self) -> bool:
+        """Tell whether residents may register online now."""
+        return self.window is Window.OPEN
+
+    @property
+    def opens_later(self) -> bool:
+        """Tell whether registration has yet to open, so the guide says when it does."""
+        return self.window is Window.NOT_YET
 
 
 def local_today() -> dt.date:
@@ -90,9 +105,9 @@ def spaces_left(program: Program) -> int:
     return max(program.capacity - int(db.session.scalar(query) or 0), 0)
 
 
-def to_listing(program: Program, spaces_left: int, today: dt.date) -> ProgramListing:
-    """Pair a program with its spaces left and whether it still takes registrations."""
-    return ProgramListing(program, max(spaces_left, 0), program.starts_on > today)
+def to_listing(program: Program, spaces_left: int, now: dt.datetime) -> ProgramListing:
+    """Pair a program with its spaces left and where it stands in its registration window."""
+    return ProgramListing(program, max(spaces_left, 0), window(program, now))
 
 
 def get_program(slug: str) -> ProgramListing:
@@ -103,7 +118,7 @@ def get_program(slug: str) -> ProgramListing:
     row = db.session.execute(listing_query().where(Program.slug == slug)).first()
     if row is None:
         raise NotFoundError(slug)
-    return to_listing(row[0], row[1], local_today())
+    return to_listing(row[0], row[1], utcnow())
 
 
 def list_products(kind: ProductKind | None = None) -> Sequence[Product]:
@@ -146,13 +161,14 @@ def check_eligible(
 ) -> None:
     """Refuse a registration the program's rules do not allow.
 
-    :raises RegistrationClosedError: the program has started or is withdrawn.
-    :raises NotEligibleError: age, or the person already has a space.
+    :raises RegistrationClosedError: not open yet, closed, withdrawn or cancelled.
+    :raises NotEligibleError: age, a space already, or a prerequisite or approval missing.
     :raises ProgramFullError:
     """
     name = participant_name(user, member)
-    if not program.is_published or program.starts_on <= local_today():
-        raise RegistrationClosedError(f"Registration for {program.name} has closed.")
+    closed = closed_notice(program)
+    if closed is not None:
+        raise RegistrationClosedError(closed)
     birthday = member.date_of_birth if member is not None else user.date_of_birth
     if birthday is None and (program.min_age is not None or program.max_age is not None):
         raise NotEligibleError(
@@ -167,6 +183,9 @@ def check_eligible(
         )
     if _is_registered(user, program, member):
         raise NotEligibleError(f"{name} already has a space in {program.name}.")
+    missing = prerequisite_problem(user, program, member, name)
+    if missing is not None:
+        raise NotEligibleError(missing)
     if spaces_left <= 0:
         raise ProgramFullError(f"{program.name} is full.")
 
@@ -290,7 +309,7 @@ def price_cart(user: User) -> Cart:
     Each line says whether its price changed since it was added, and whether its program
     closed since.
     """
-    residency, today = residency_of(user), local_today()
+    residency, now = residency_of(user), utcnow()
     lines = []
     for item in _cart_items(user):
         source = _source(item)
@@ -299,7 +318,7 @@ def price_cart(user: User) -> Cart:
         gst = gst_on(unit * item.quantity) if source.is_taxable else 0
         seen = item.unit_price_seen_cents
         previous = seen if seen is not None and seen != unit else None
-        closed = closed_reason(item.program, today) if item.program else None
+        closed = closed_reason(item.program, now) if item.program else None
         lines.append(CartLine(item, source.name, who, unit, item.quantity, gst, previous, closed))
     return Cart(lines, residency)
 

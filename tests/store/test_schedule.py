@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 
 from jasperrec.store.models import Program
+from jasperrec.store.models import ProgramMeeting
 from jasperrec.store.schedule import date_range
 from jasperrec.store.schedule import describe_schedule
 from jasperrec.store.schedule import meeting_days
@@ -72,7 +73,11 @@ def test_date_range_names_a_month_or_year_only_when_it_changes(
 
 
 def _program(weekdays: str, start: dt.time, end: dt.time, first: dt.date, last: dt.date) -> Program:
-    return Program(weekdays=weekdays, start_time=start, end_time=end, starts_on=first, ends_on=last)
+    meeting = ProgramMeeting(
+        weekdays=weekdays, start_time=start, end_time=end, starts_on=first, ends_on=last
+    )
+    meeting.skipped_dates = []
+    return Program(starts_on=first, ends_on=last, meetings=[meeting])
 
 
 @pytest.mark.parametrize(

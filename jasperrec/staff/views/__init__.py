@@ -22,6 +22,8 @@ from . import console  # noqa: E402
 from . import orders  # noqa: E402
 from . import people  # noqa: E402
 from . import privacy  # noqa: E402
+from . import program_sections  # noqa: E402
+from . import programs  # noqa: E402
 from . import requests  # noqa: E402
 from . import workflow  # noqa: E402
 
@@ -35,6 +37,8 @@ __all__ = [
     "orders",
     "people",
     "privacy",
+    "program_sections",
+    "programs",
     "requests",
     "workflow",
 ]

@@ -22,7 +22,6 @@ from ..forms import ProgramFilterForm
 from ..forms import QuantityForm
 from ..models import ProductKind
 from ..models import Program
-from ..models import ProgramCategory
 from ..models import TimeOfDay
 from ..residency import residency_of
 from ..service import ProgramListing
@@ -45,7 +44,7 @@ def _filters(form: ProgramFilterForm) -> ProgramFilters:
     if not form.validate():
         return ProgramFilters()  # the errors show beside the fields, over the whole guide
     return ProgramFilters(
-        category=ProgramCategory(form.category.data) if form.category.data else None,
+        category=form.category.data or None,
         age=form.age.data,
         weekdays=frozenset(int(day) for day in form.day.data or ()),
         time_of_day=TimeOfDay(form.time.data) if form.time.data else None,
@@ -58,6 +57,7 @@ def _filters(form: ProgramFilterForm) -> ProgramFilters:
 def programs() -> ResponseReturnValue:
     form = ProgramFilterForm(request.args)
     form.set_facilities(catalogue.list_facilities())
+    form.set_categories(catalogue.list_categories())
     filters = _filters(form)
     results = catalogue.list_programs(filters, request.args.get("page", 1, type=int))
     # Pagination keeps the filters that applied; refused ones are not carried on.

@@ -1,0 +1,357 @@
+"""The recreation department runs its season: programs created, edited, copied, published and
+cancelled by staff, with every rule checked before anything is written."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import re
+
+import sqlalchemy as sa
+
+from jasperrec.auth.models import User
+from jasperrec.db import utcnow
+from jasperrec.errors import NotFoundError
+from jasperrec.extensions import db
+from jasperrec.mail import send_mail
+
+from .errors import ProgramInvalidError
+from .errors import StatusChangeError
+from .models import Program
+from .models import ProgramCategory
+from .models import ProgramMeeting
+from .models import ProgramStatus
+from .models import ProgramStatusChange
+from .models import Registration
+from .models import RegistrationStatus
+
+# The largest fee a program may charge: above it is a typing slip, not a price.
+MAX_FEE_CENTS = 100_000_00
+# Children's programs up to this age are GST-exempt when a municipality runs them.
+GST_EXEMPT_UP_TO_AGE = 14
+# How the department may move a program; cancelling is final.
+TRANSITIONS = {
+    ProgramStatus.DRAFT: {ProgramStatus.PUBLISHED, ProgramStatus.CANCELLED},
+    ProgramStatus.PUBLISHED: {ProgramStatus.DRAFT, ProgramStatus.CANCELLED},
+    ProgramStatus.CANCELLED: set(),
+}
+ACTIVE = (RegistrationStatus.HELD, RegistrationStatus.CONFIRMED)
+_NOT_SLUG = re.compile(r"[^a-z0-9]+")
+
+
+@dataclasses.dataclass(frozen=True)
+class Meeting:
+    """One meeting pattern as staff entered it; a one-day meeting is a dated session."""
+
+    starts_on: dt.date
+    ends_on: dt.date
+    weekdays: frozenset[int]
+    start_time: dt.time
+    end_time: dt.time
+    skipped: frozenset[dt.date] = frozenset()
+
+
+@dataclasses.dataclass(frozen=True)
+class ProgramDetails:
+    """Everything a coordinator enters about a program."""
+
+    name: str
+    category_id: int
+    summary: str
+    description: str
+    facility: str
+    instructor: str | None
+    min_age: int | None
+    max_age: int | None
+    meetings: tuple[Meeting, ...]
+    registration_opens_at: dt.datetime | None
+    registration_closes_at: dt.datetime | None
+    price_cents: int
+    non_resident_price_cents: int | None
+    is_taxable: bool
+    capacity: int
+    min_participants: int | None
+    level: str | None
+    prerequisite_ids: frozenset[int]
+    requires_approval: bool
+
+
+def get_program(program_id: int) -> Program:
+    """Return any program, in any status, for the console.
+
+    :raises NotFoundError:
+    """
+    program = db.session.get(Program, program_id)
+    if program is None:
+        raise NotFoundError(program_id)
+    return program
+
+
+def registered_count(program: Program) -> int:
+    """How many spaces are taken or held in the program."""
+    query = sa.select(sa.func.count(Registration.id)).where(
+        Registration.program_id == program.id, Registration.status.in_(ACTIVE)
+    )
+    return int(db.session.scalar(query) or 0)
+
+
+def _problems(details: ProgramDetails, program: Program | None) -> dict[str, str]:
+    """Every rule the details break, by form field; empty when they may be saved."""
+    problems: dict[str, str] = {}
+    if db.session.get(ProgramCategory, details.category_id) is None:
+        problems["category"] = "Choose a section of the guide."
+    low, high = details.min_age, details.max_age
+    if low is not None and high is not None and high < low:
+        problems["max_age"] = "The oldest age must not be below the youngest."
+    for field, fee in (
+        ("price", details.price_cents),
+        ("non_resident_price", details.non_resident_price_cents),
+    ):
+        if fee is not None and not 0 <= fee <= MAX_FEE_CENTS:
+            problems[field] = "Enter a fee from $0 to $100,000."
+    resident, other = details.price_cents, details.non_resident_price_cents
+    if "non_resident_price" not in problems and other is not None and other < resident:
+        problems["non_resident_price"] = "The non-resident fee must not be below the resident fee."
+    children = high is not None and high <= GST_EXEMPT_UP_TO_AGE
+    if details.is_taxable == children:
+        problems["gst"] = (
+            f"Children's programs (ages {GST_EXEMPT_UP_TO_AGE} and under) are GST-exempt; "
+            "others are taxable."
+        )
+    problems.update(_meeting_problems(details.meetings))
+    opens, closes = details.registration_opens_at, details.registration_closes_at
+    if opens is not None and closes is not None and closes <= opens:
+        problems["registration_closes"] = "Registration must close after it opens."
+    if details.capacity < 1:
+        problems["capacity"] = "A program needs at least one space."
+    elif program is not None and details.capacity < registered_count(program):
+        problems["capacity"] = (
+            f"{registered_count(program)} people are registered already; the capacity cannot "
+            "be lower."
+        )
+    minimum = details.min_participants
+    if minimum is not None and not 1 <= minimum <= details.capacity:
+        problems["min_participants"] = "The minimum must be from 1 to the capacity."
+    problems.update(_prerequisite_problems(details.prerequisite_ids, program))
+    return problems
+
+
+def _meeting_problems(meetings: tuple[Meeting, ...]) -> dict[str, str]:
+    if not meetings:
+        return {"meetings": "Add at least one meeting: a weekly pattern or a dated session."}
+    for number, meeting in enumerate(meetings, start=1):
+        where = f"Meeting {number}: "
+        if meeting.ends_on < meeting.starts_on:
+            return {"meetings": where + "the last day must not be before the first."}
+        if meeting.end_time <= meeting.start_time:
+            return {"meetings": where + "the end time must be after the start time."}
+        one_day = meeting.starts_on == meeting.ends_on
+        if not one_day and not meeting.weekdays:
+            return {"meetings": where + "choose the days of the week it meets."}
+        outside = [d for d in meeting.skipped if not meeting.starts_on <= d <= meeting.ends_on]
+        if outside:
+            day = f"{outside[0]:%B} {outside[0].day}"
+            return {"meetings": where + f"{day} is not within its dates."}
+        if not _dates_of(meeting):
+            return {"meetings": where + "it never meets on the days chosen between its dates."}
+    return {}
+
+
+def _dates_of(meeting: Meeting) -> list[dt.date]:
+    if meeting.starts_on == meeting.ends_on:
+        return [meeting.starts_on]
+    span = (meeting.ends_on - meeting.starts_on).days
+    days = (meeting.starts_on + dt.timedelta(days=n) for n in range(span + 1))
+    return [d for d in days if d.isoweekday() in meeting.weekdays and d not in meeting.skipped]
+
+
+def _prerequisite_problems(required: frozenset[int], program: Program | None) -> dict[str, str]:
+    if not required:
+        return {}
+    found = db.session.scalars(sa.select(Program).where(Program.id.in_(required))).all()
+    if len(found) != len(required):
+        return {"prerequisites": "Choose prerequisites from the list."}
+    if program is None:
+        return {}
+    if program.id in required or program.id in _everything_required_by(required):
+        return {"prerequisites": f"That would make {program.name} a prerequisite of itself."}
+    return {}
+
+
+def _everything_required_by(program_ids: frozenset[int]) -> set[int]:
+    """Every program that the given ones need, directly or through others."""
+    edges = sa.text("SELECT program_id, required_program_id FROM program_prerequisites")
+    needs: dict[int, set[int]] = {}
+    for program_id, required_id in db.session.execute(edges):
+        needs.setdefault(program_id, set()).add(required_id)
+    seen: set[int] = set()
+    todo = list(program_ids)
+    while todo:
+        current = todo.pop()
+        for required_id in needs.get(current, ()):
+            if required_id not in seen:
+                seen.add(required_id)
+                todo.append(required_id)
+    return seen
+
+
+def _slug_for(name: str, season: dt.date) -> str:
+    base = _NOT_SLUG.sub("-", name.lower()).strip("-")[:60] or "program"
+    base = f"{base}-{season:%Y-%m}"
+    taken = set(db.session.scalars(sa.select(Program.slug).where(Program.slug.like(f"{base}%"))))
+    slug, n = base, 2
+    while slug in taken:
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+def _apply(program: Program, details: ProgramDetails) -> None:
+    for field in ("name", "category_id", "summary", "description", "facility", "instructor",
+                  "min_age", "max_age", "registration_opens_at", "registration_closes_at",
+                  "price_cents", "non_resident_price_cents", "is_taxable", "capacity",
+                  "min_participants", "level", "requires_approval"):  # fmt: skip
+        setattr(program, field, getattr(details, field))
+    program.meetings = [
+        ProgramMeeting(
+            starts_on=m.starts_on,
+            ends_on=m.ends_on,
+            weekdays=str(m.starts_on.isoweekday())
+            if m.starts_on == m.ends_on
+            else "".join(str(d) for d in sorted(m.weekdays)),
+            start_time=m.start_time,
+            end_time=m.end_time,
+            skipped_dates=sorted(d.isoformat() for d in m.skipped),
+        )
+        for m in sorted(details.meetings, key=lambda m: (m.starts_on, m.start_time))
+    ]
+    program.starts_on = min(m.starts_on for m in details.meetings)
+    program.ends_on = max(m.ends_on for m in details.meetings)
+    program.prerequisites = list(
+        db.session.scalars(sa.select(Program).where(Program.id.in_(details.prerequisite_ids)))
+    )
+
+
+def create_program(staff: User, details: ProgramDetails) -> Program:
+    """Add a program as a draft, for a coordinator to check and publish.
+
+    :raises ProgramInvalidError: with each problem by field; nothing is written.
+    """
+    problems = _problems(details, None)
+    if problems:
+        raise ProgramInvalidError(problems)
+    starts = min(m.starts_on for m in details.meetings)
+    program = Program(slug=_slug_for(details.name, starts), is_published=False)
+    _apply(program, details)
+    db.session.add(program)
+    db.session.commit()
+    return program
+
+
+def update_program(staff: User, program: Program, details: ProgramDetails) -> Program:
+    """Change a program; people already registered keep their spaces.
+
+    :raises ProgramInvalidError: with each problem by field; nothing is written.
+    :raises StatusChangeError: the program is cancelled.
+    """
+    if program.is_cancelled:
+        raise StatusChangeError(f"{program.name} is cancelled and can no longer be changed.")
+    problems = _problems(details, program)
+    if problems:
+        raise ProgramInvalidError(problems)
+    _apply(program, details)
+    db.session.commit()
+    return program
+
+
+def copy_program(staff: User, program: Program, first_day: dt.date) -> Program:
+    """Copy a program for another season: a draft starting on `first_day`, every date and
+    the registration window moved by the same number of weeks.
+
+    :raises ProgramInvalidError: the new first day is not on the program's weekday.
+    """
+    shift = first_day - program.starts_on
+    if shift.days % 7:
+        weekday = f"{program.starts_on:%A}"
+        raise ProgramInvalidError(
+            {"first_day": f"Choose a {weekday}: the copy starts on the same day of the week."}
+        )
+    copy = Program(slug=_slug_for(program.name, first_day), is_published=False)
+    for column in Program.__table__.columns:
+        if column.key not in {"id", "slug", "is_published", "created_at", "cancelled_at",
+                              "cancellation_reason"}:  # fmt: skip
+            setattr(copy, column.key, getattr(program, column.key))
+    copy.starts_on, copy.ends_on = program.starts_on + shift, program.ends_on + shift
+    if program.registration_opens_at is not None:
+        copy.registration_opens_at = program.registration_opens_at + shift
+    if program.registration_closes_at is not None:
+        copy.registration_closes_at = program.registration_closes_at + shift
+    copy.meetings = [
+        ProgramMeeting(
+            starts_on=m.starts_on + shift,
+            ends_on=m.ends_on + shift,
+            weekdays=m.weekdays,
+            start_time=m.start_time,
+            end_time=m.end_time,
+            skipped_dates=[(d + shift).isoformat() for d in sorted(m.skipped)],
+        )
+        for m in program.meetings
+    ]
+    copy.prerequisites = list(program.prerequisites)
+    db.session.add(copy)
+    db.session.commit()
+    return copy
+
+
+def change_status(
+    staff: User, program: Program, to: ProgramStatus, reason: str | None = None
+) -> ProgramStatusChange:
+    """Publish, withdraw to draft or cancel a program, recording who, when and why.
+
+    Cancelling tells everyone registered by email once it is saved.
+
+    :raises StatusChangeError: the move is not allowed from where the program stands.
+    """
+    current = program.status
+    if to not in TRANSITIONS[current]:
+        raise StatusChangeError(f"{program.name} is {current.value}; it cannot be made {to.value}.")
+    if to is ProgramStatus.DRAFT and registered_count(program):
+        raise StatusChangeError(
+            f"People are registered in {program.name}; cancel it instead of withdrawing it."
+        )
+    if to is ProgramStatus.CANCELLED and not (reason or "").strip():
+        raise StatusChangeError("Say why the program is cancelled; registrants are told.")
+    now = utcnow()
+    if to is ProgramStatus.CANCELLED:
+        program.cancelled_at, program.cancellation_reason = now, reason
+    else:
+        program.is_published = to is ProgramStatus.PUBLISHED
+    change = ProgramStatusChange(
+        program_id=program.id, from_status=current, to_status=to, changed_by_id=staff.id,
+        changed_at=now, reason=reason,
+    )  # fmt: skip
+    db.session.add(change)
+    db.session.commit()
+    if to is ProgramStatus.CANCELLED:
+        _tell_registrants(program)
+    return change
+
+
+def _tell_registrants(program: Program) -> None:
+    query = (
+        sa.select(User)
+        .join(Registration, Registration.user_id == User.id)
+        .where(Registration.program_id == program.id, Registration.status.in_(ACTIVE))
+        .distinct()
+    )
+    for user in db.session.scalars(query):
+        send_mail(user.email, "store/program_cancelled", user=user, program=program)
+
+
+def status_history(program: Program) -> list[ProgramStatusChange]:
+    """The program's status changes, newest first."""
+    query = (
+        sa.select(ProgramStatusChange)
+        .where(ProgramStatusChange.program_id == program.id)
+        .order_by(ProgramStatusChange.changed_at.desc(), ProgramStatusChange.id.desc())
+    )
+    return list(db.session.scalars(query))
