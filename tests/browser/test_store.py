@@ -67,12 +67,13 @@ def test_a_resident_registers_a_child_buys_a_pass_and_pays(
     shopper_page: Page, check_page: Callable[[Page], None], live_server: LiveServer
 ) -> None:
     page = shopper_page
+    # Level 1 asks for no earlier level; Level 3 would want Level 2 completed first.
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Programs").click()
     page.get_by_label("Section").select_option("aquatics")
     page.get_by_label("Participant's age").fill("10")
     page.get_by_role("button", name="Show programs").click()
-    page.get_by_role("link", name="Swim Kids Level 3").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Swim Kids Level 3")
+    page.get_by_role("link", name="Swim Kids Level 1").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Swim Kids Level 1")
     # The household's Jasper address earns the resident fee, said before adding.
     expect(page.locator("dl.details")).to_contain_text("You pay the resident fee")
 
@@ -106,7 +107,7 @@ def test_a_resident_registers_a_child_buys_a_pass_and_pays(
 
     expect(page.get_by_role("heading", level=1)).to_contain_text("Order JR-")
     expect(page.get_by_role("main")).to_contain_text("Registrations are confirmed")
-    expect(page.get_by_role("row", name="Swim Kids Level 3")).to_contain_text("confirmed")
+    expect(page.get_by_role("row", name="Swim Kids Level 1")).to_contain_text("confirmed")
     check_page(page)
     receipts = [p.read_text() for p in live_server.outbox.glob("*-receipt-for-order-jr-*.eml")]
     assert any("To: robin.lam@example.ca" in text for text in receipts), receipts
