@@ -14,6 +14,7 @@ from jasperrec.store.models import Order
 from jasperrec.store.models import OrderStatus
 from jasperrec.store.models import ProductKind
 from tests import factories
+from tests.conftest import PASSWORD
 
 
 def _items(user):
@@ -270,6 +271,24 @@ def test_checkout_is_rate_limited(app, client, user, log_in, rate_limits):
     finally:
         app.config["STORE_CHECKOUT_LIMIT"] = "20 per hour"
     assert statuses == [302, 302, 429]
+
+
+def test_the_checkout_limit_counts_per_resident_not_per_computer(
+    app, client, user, log_in, rate_limits
+):
+    """Two residents on one front-desk computer (one address) each have their own count."""
+    neighbour = factories.UserFactory(password=PASSWORD)
+    app.config["STORE_CHECKOUT_LIMIT"] = "2 per hour"
+    try:
+        log_in(user)
+        first = [client.post("/store/checkout").status_code for _ in range(2)]
+        client.post("/auth/logout", data={})
+        log_in(neighbour)
+        second = [client.post("/store/checkout").status_code for _ in range(3)]
+    finally:
+        app.config["STORE_CHECKOUT_LIMIT"] = "20 per hour"
+    assert first == [302, 302]
+    assert second == [302, 302, 429]
 
 
 def test_the_navigation_links_programs_passes_and_cart(client):
