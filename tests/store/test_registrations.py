@@ -12,6 +12,7 @@ from flask.testing import FlaskClient
 
 from jasperrec.extensions import db
 from jasperrec.store import registrations
+from jasperrec.store.models import ProgramMeeting
 from jasperrec.store.models import Registration
 from jasperrec.store.models import RegistrationStatus
 from tests import factories
@@ -193,3 +194,53 @@ def test_the_page_is_a_fixed_number_of_queries(
         register(user, factories.ProgramFactory(), member)
     db.session.commit()
     assert count_queries(lambda: client.get("/store/registrations")) == few
+
+
+def two_patterns(user: Any) -> Any:
+    """Tuesday evenings (but not February 16) and Saturday mornings in February 2027."""
+    program = factories.ProgramFactory(
+        name="Kids Drama Club",
+        starts_on=dt.date(2027, 2, 2),
+        ends_on=dt.date(2027, 2, 27),
+        meetings=[
+            ProgramMeeting(
+                starts_on=dt.date(2027, 2, 2), ends_on=dt.date(2027, 2, 23), weekdays="2",
+                start_time=dt.time(16), end_time=dt.time(17, 15), skipped_dates=["2027-02-16"],
+            ),
+            ProgramMeeting(
+                starts_on=dt.date(2027, 2, 6), ends_on=dt.date(2027, 2, 27), weekdays="6",
+                start_time=dt.time(10), end_time=dt.time(12), skipped_dates=[],
+            ),
+        ],
+    )  # fmt: skip
+    return register(user, program)
+
+
+def test_sessions_follow_every_meeting_pattern_less_skipped_days(app: Any, user: Any) -> None:
+    two_patterns(user)
+    (drama,) = registrations.list_registrations(user, TODAY)[0].upcoming
+    starts = [(s.starts_at.date().isoformat(), s.starts_at.hour) for s in drama.sessions]
+    assert starts == [
+        ("2027-02-02", 16), ("2027-02-06", 10), ("2027-02-09", 16), ("2027-02-13", 10),
+        ("2027-02-20", 10), ("2027-02-23", 16), ("2027-02-27", 10),
+    ]  # fmt: skip
+    assert drama.schedule == (
+        "Tuesdays, 4 p.m. to 5:15 p.m., February 2 to 23 (not February 16); "
+        "Saturdays, 10 a.m. to noon, February 6 to 27"
+    )
+
+
+def test_the_calendar_gives_each_pattern_its_series_and_skips_holidays(
+    client: FlaskClient, log_in: Any, user: Any, monkeypatch: Any
+) -> None:
+    monkeypatch.setattr(registrations, "local_today", lambda now=None: TODAY)
+    two_patterns(user)
+    log_in(user)
+    calendar = icalendar.Calendar.from_ical(client.get("/store/registrations.ics").data)
+    tuesday, saturday = sorted(calendar.walk("VEVENT"), key=lambda e: e.decoded("dtstart"))
+    assert tuesday["rrule"]["BYDAY"] == ["TU"]
+    assert saturday["rrule"]["BYDAY"] == ["SA"]
+    skipped = [entry.dt for entry in tuesday["exdate"].dts]
+    assert [(d.date(), d.hour) for d in skipped] == [(dt.date(2027, 2, 16), 16)]
+    assert "exdate" not in saturday
+    assert saturday.decoded("dtstart").hour == 10
