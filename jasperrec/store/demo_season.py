@@ -11,11 +11,19 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 from flask import current_app
 
+from jasperrec.auth.models import HouseholdMember
+from jasperrec.auth.models import User
+from jasperrec.db import utcnow
 from jasperrec.extensions import db
 
+from .models import Order
+from .models import OrderLine
+from .models import OrderStatus
 from .models import Program
 from .models import ProgramCategory
 from .models import ProgramMeeting
+from .models import Registration
+from .models import RegistrationStatus
 
 POOL = "Jasper Aquatic Centre"
 CENTRE = "Jasper Activity Centre"
@@ -86,7 +94,7 @@ SEASON: tuple[Spec, ...] = (
     Spec("leaders-in-training", "Leaders in Training Camp", C, "Teens learn to plan games and lead younger campers.", CENTRE, (13, 15), 5, 1, "12345", ((8, 30), (16, 30)), 16_000, 10, approval=True),
     Spec("sports-camp", "Multi-Sport Day Camp", C, "Soccer, floor hockey, basketball and badminton in one week.", CENTRE, (8, 12), 6, 1, "12345", ((9, 0), (16, 0)), 19_500, 20),
     Spec("art-camp", "Mountain Art Camp", C, "Painting, printmaking and clay inspired by the Rockies.", LIBRARY, (8, 12), 6, 1, "12345", ((9, 0), (15, 0)), 22_500, 14),
-    Spec("pa-day-camp", "PD Day Camp", C, "A full day of games and crafts on school professional-development days.", CENTRE, (6, 12), 2, 6, "5", ((8, 30), (16, 30)), 4_500, 20, dated=True),
+    Spec("pa-day-camp", "PD Day Camp", C, "A full day of games and crafts on school professional-development days.", CENTRE, (6, 12), 5, 6, "5", ((8, 30), (16, 30)), 4_500, 20, dated=True),
     Spec("yoga-for-everybody", "Yoga for Everybody", F, "Gentle flow, breath work and relaxation for all levels.", GYM, (16, None), 1, 8, "3", ((19, 0), (20, 0)), 8_800, 16, instructor="Sam Okafor"),
     Spec("spin-express", "Spin Express", F, "A 45-minute indoor cycling workout set to music.", GYM, (16, None), 1, 8, "135", ((6, 15), (7, 0)), 12_000, 14),
     Spec("strength-basics", "Strength Basics", F, "Learn the big lifts safely with a certified trainer.", GYM, (16, None), 2, 6, "24", ((18, 0), (19, 0)), 11_000, 8, minimum=4),
@@ -110,6 +118,8 @@ SEASON: tuple[Spec, ...] = (
     Spec("guitar", "Beginner Guitar", R, "Chords, strumming and three songs by the end.", LIBRARY, (12, None), 2, 6, "4", ((19, 0), (20, 0)), 12_500, 8),
     Spec("storytime", "Family Storytime", R, "Stories, songs and rhymes for children and a grown-up.", LIBRARY, (0, 5), 1, 8, "3", ((10, 0), (10, 45)), 2_000, 20),
     Spec("photography", "Mountain Photography", R, "Composition and light on short walks around town.", PARK, (14, None), 3, 4, "6", ((9, 0), (11, 30)), 13_000, 10, opens_next_week=True),
+    Spec("semi-private-swim", "Semi-Private Swim Lessons", A, "Two swimmers, one instructor, and a plan for each.", POOL, (6, 12), 2, 4, "5", ((16, 0), (16, 30)), 16_000, 2),
+    Spec("pickleball-clinic", "Pickleball Doubles Clinic", F, "Positioning, the third-shot drop and stacking for doubles play.", CENTRE, (16, None), 1, 3, "7", ((14, 0), (16, 0)), 4_500, 3),
     Spec("indigenous-beading", "Beading Circle", R, "Learn beadwork with a local Métis artist; materials supplied.", LIBRARY, (12, None), 2, 4, "1", ((18, 30), (20, 30)), 6_000, 12),
 )  # fmt: skip
 
@@ -176,6 +186,59 @@ def build(spec: Spec, monday: dt.date, categories: dict[str, ProgramCategory]) -
     )
 
 
+# Programs the demo residents fill, so the guide shows what full looks like:
+# slug: [(account email, household member's first name, or None for the account holder)].
+FULL = {
+    "semi-private-swim": [
+        ("alex.tremblay@example.ca", "Maya"),
+        ("priya.singh@example.ca", "Arjun"),
+    ],
+    "pickleball-clinic": [
+        ("alex.tremblay@example.ca", None),
+        ("alex.tremblay@example.ca", "Sam"),
+        ("priya.singh@example.ca", None),
+    ],
+}
+
+
+def ensure_full_programs(programs: dict[str, Program]) -> None:
+    """Register the demo residents, paid in full, in the programs the demo shows full."""
+    for slug, people in FULL.items():
+        program = programs[slug]
+        for email, first_name in people:
+            user = db.session.scalar(sa.select(User).where(User.email == email))
+            if user is None:  # the demo residents are seeded first; tests may have none
+                continue
+            member = next((m for m in user.household if m.first_name == first_name), None)
+            who = Registration.household_member_id
+            same = who == member.id if member is not None else who.is_(None)
+            held = sa.select(Registration.id).where(
+                Registration.program_id == program.id, Registration.user_id == user.id, same
+            )
+            if db.session.scalar(held) is None:
+                _paid_registration(user, member, program)
+
+
+def _paid_registration(user: User, member: HouseholdMember | None, program: Program) -> None:
+    now = utcnow()
+    line = OrderLine(
+        program=program, description=program.name, quantity=1,
+        participant_name=member.full_name if member else user.full_name,
+        unit_price_cents=program.price_cents, gst_cents=0,
+    )  # fmt: skip
+    line.registration = Registration(
+        program=program, user_id=user.id, household_member=member,
+        status=RegistrationStatus.CONFIRMED,
+    )  # fmt: skip
+    db.session.add(
+        Order(
+            user=user, status=OrderStatus.PAID, currency="CAD",
+            subtotal_cents=program.price_cents, gst_cents=0, total_cents=program.price_cents,
+            expires_at=now, paid_at=now, lines=[line],
+        )
+    )  # fmt: skip
+
+
 def ensure_categories() -> dict[str, ProgramCategory]:
     """Add the guide's sections that are missing; return every section by slug."""
     have = {c.slug: c for c in db.session.scalars(sa.select(ProgramCategory))}
@@ -197,5 +260,7 @@ def ensure_season(monday: dt.date) -> int:
         program = have[spec.slug]
         if spec.requires and spec.slug in {p.slug for p in new}:
             program.prerequisites.append(have[spec.requires])
+    db.session.flush()
+    ensure_full_programs(have)
     db.session.flush()
     return len(new)

@@ -22,7 +22,42 @@ def describe_schedule(program: Program) -> str:
 
     A program with several meetings gives each in turn, separated by semicolons.
     """
-    return "; ".join(describe_meeting(meeting) for meeting in program.meetings)
+    phrases: list[str] = []
+    meetings = list(program.meetings)
+    while meetings:
+        meeting = meetings.pop(0)
+        if meeting.starts_on != meeting.ends_on:
+            phrases.append(describe_meeting(meeting))
+            continue
+        # Dated sessions at the same times read as one list of dates.
+        same = [meeting]
+        while meetings and _same_session_times(meetings[0], meeting):
+            same.append(meetings.pop(0))
+        phrases.append(_dated_sessions(same))
+    return "; ".join(phrases)
+
+
+def _same_session_times(meeting: ProgramMeeting, other: ProgramMeeting) -> bool:
+    one_day = meeting.starts_on == meeting.ends_on
+    return one_day and (meeting.start_time, meeting.end_time) == (other.start_time, other.end_time)
+
+
+def _dated_sessions(sessions: list[ProgramMeeting]) -> str:
+    """Write sessions on several dates at the same times: Fridays, January 15 and 29, 9 a.m."""
+    if len(sessions) == 1:
+        return describe_meeting(sessions[0])
+    days = [session.starts_on for session in sessions]
+    written: list[str] = []
+    for n, day in enumerate(days):
+        new_month = n == 0 or (day.year, day.month) != (days[n - 1].year, days[n - 1].month)
+        written.append(_month_day(day) if new_month else str(day.day))
+    listed = f"{', '.join(written[:-1])} and {written[-1]}"
+    if days[0].year != days[-1].year:
+        listed = f"{listed}, {days[-1].year}"
+    weekdays = {day.isoweekday() for day in days}
+    prefix = f"{WEEKDAYS[days[0].isoweekday() - 1]}, " if len(weekdays) == 1 else ""
+    times = time_range(sessions[0].start_time, sessions[0].end_time)
+    return f"{prefix}{listed}, {times}"
 
 
 def describe_meeting(meeting: ProgramMeeting) -> str:

@@ -10,9 +10,11 @@ from jasperrec.store import catalogue
 from jasperrec.store import service
 from jasperrec.store.demo import PRODUCTS
 from jasperrec.store.demo import ensure_demo_catalogue
+from jasperrec.store.demo_season import FULL
 from jasperrec.store.demo_season import SEASON
 from jasperrec.store.models import ProductKind
 from jasperrec.store.models import Program
+from jasperrec.store.models import Registration
 
 
 def test_the_demo_catalogue_is_added_once(app):
@@ -30,7 +32,7 @@ def test_every_demo_program_is_upcoming_and_meets_on_its_first_day(app):
     for listing in listings:
         program = listing.program
         assert listing.registration_open or listing.opens_later
-        assert not listing.is_full
+        assert not listing.is_full  # no demo resident is registered yet
         for meeting in program.meetings:
             assert str(meeting.starts_on.isoweekday()) == meeting.weekdays[0]
             assert str(meeting.ends_on.isoweekday()) == meeting.weekdays[-1]
@@ -69,3 +71,12 @@ def test_seed_demo_reports_the_catalogue(runner):
     assert f"Demo catalogue: {len(SEASON)} programs" in result.output
     count = db.session.scalar(sa.select(sa.func.count()).select_from(Program))
     assert count >= len(SEASON)
+    # With the demo residents seeded, the programs they fill show as full.
+    full = {x.program.slug for x in catalogue.list_programs(per_page=1000).listings if x.is_full}
+    assert full == set(FULL)
+    assert runner.invoke(seed_demo_command).exit_code == 0  # seeding again adds nobody twice
+    again = {x.program.slug for x in catalogue.list_programs(per_page=1000).listings if x.is_full}
+    assert again == full
+    for slug, people in FULL.items():
+        taken = sa.select(sa.func.count(Registration.id)).join(Registration.program)
+        assert db.session.scalar(taken.where(Program.slug == slug)) == len(people)

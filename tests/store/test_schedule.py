@@ -107,3 +107,41 @@ def _program(weekdays: str, start: dt.time, end: dt.time, first: dt.date, last: 
 )
 def test_describe_schedule_reads_as_a_person_writes_it(program: Program, written: str) -> None:
     assert describe_schedule(program) == written
+
+
+def _session(day: dt.date, start: dt.time = dt.time(8, 30)) -> ProgramMeeting:
+    return ProgramMeeting(
+        starts_on=day, ends_on=day, weekdays=str(day.isoweekday()), start_time=start,
+        end_time=dt.time(16, 30), skipped_dates=[],
+    )  # fmt: skip
+
+
+def test_dated_sessions_at_the_same_times_read_as_one_list() -> None:
+    days = [dt.date(2027, 1, 15), dt.date(2027, 1, 29), dt.date(2027, 2, 12)]
+    program = Program(meetings=[_session(day) for day in days])
+    assert describe_schedule(program) == (
+        "Fridays, January 15, 29 and February 12, 8:30 a.m. to 4:30 p.m."
+    )
+
+
+def test_dated_sessions_on_different_days_or_times_are_listed_apart() -> None:
+    program = Program(
+        meetings=[
+            _session(dt.date(2027, 1, 15)),
+            _session(dt.date(2027, 1, 16)),
+            _session(dt.date(2027, 1, 23), start=dt.time(9)),
+        ]
+    )
+    assert describe_schedule(program) == (
+        "January 15 and 16, 8:30 a.m. to 4:30 p.m.; Saturday, January 23, 9 a.m. to 4:30 p.m."
+    )
+
+
+def test_a_skipped_holiday_is_named() -> None:
+    meeting = ProgramMeeting(
+        starts_on=dt.date(2027, 2, 1), ends_on=dt.date(2027, 2, 22), weekdays="1",
+        start_time=dt.time(18), end_time=dt.time(19), skipped_dates=["2027-02-15"],
+    )  # fmt: skip
+    assert describe_schedule(Program(meetings=[meeting])) == (
+        "Mondays, 6 p.m. to 7 p.m., February 1 to 22 (not February 15)"
+    )
