@@ -270,3 +270,23 @@ class HouseholdMember(db.Model):  # type: ignore[name-defined,misc]
     def age_on(self, day: dt.date) -> int:
         """Age in whole years on a given day, for program eligibility."""
         return age_on(self.date_of_birth, day)
+
+
+class EmergencyContact(db.Model):  # type: ignore[name-defined,misc]
+    """The person to call when the account holder cannot be reached; one per household.
+
+    One per household, not per member: a parent names one second person (a grandparent,
+    the other parent) for every child they register, as paper registration forms ask, and
+    one entry cannot go stale on one child while it is updated on another. The account
+    holder is always the first contact.
+    """
+
+    __tablename__ = "emergency_contacts"
+
+    id: Mapped[intpk]
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), unique=True)
+    name: Mapped[str_100]
+    phone: Mapped[str] = mapped_column(sa.String(20))
+    # How the contact relates to the household, in the resident's words ("grandmother").
+    relation: Mapped[str] = mapped_column(sa.String(60))
+    updated_at: Mapped[created_at]

@@ -63,3 +63,7 @@ class ProgramInvalidError(StoreError):
 
 class StatusChangeError(StoreError):
     """A program cannot move to that status from where it stands."""
+
+
+class NotACoordinatorError(StoreError):
+    """Only staff with the program coordinator role can coordinate a program."""

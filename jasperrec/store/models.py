@@ -60,6 +60,15 @@ class TimeOfDay(enum.StrEnum):
         }[self]
 
 
+class PaymentMethod(enum.StrEnum):
+    """How an order placed at the desk or by phone was paid; online orders have none."""
+
+    DEBIT = "debit card at the terminal"
+    CREDIT = "credit card at the terminal"
+    CASH = "cash"
+    CHEQUE = "cheque"
+
+
 class OrderStatus(enum.StrEnum):
     """Where an order stands with the payment processor."""
 
@@ -156,6 +165,15 @@ class Program(db.Model):  # type: ignore[name-defined,misc]
     # Set only by store.programs.change_status, which records who cancelled it and why.
     cancelled_at: Mapped[dt.datetime | None]
     cancellation_reason: Mapped[str | None] = mapped_column(sa.String(500))
+    # Spaces kept for registration at the desk or by phone; online checkout cannot take them.
+    held_back_spaces: Mapped[int] = mapped_column(
+        sa.CheckConstraint(
+            "held_back_spaces >= 0 AND held_back_spaces <= capacity",
+            name="held_back_within_capacity",
+        ),
+        default=0,
+        server_default="0",
+    )
 
     category: Mapped[ProgramCategory] = relationship(lazy="joined", innerjoin=True)
     meetings: Mapped[list[ProgramMeeting]] = relationship(
@@ -359,6 +377,11 @@ class Order(db.Model):  # type: ignore[name-defined,misc]
     """What a resident bought in one checkout, with the totals charged."""
 
     __tablename__ = "orders"
+    __table_args__ = (
+        sa.CheckConstraint(
+            "(payment_method IS NULL) = (taken_by_id IS NULL)", name="desk_payment_has_taker"
+        ),
+    )
 
     id: Mapped[intpk]
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
@@ -371,13 +394,18 @@ class Order(db.Model):  # type: ignore[name-defined,misc]
         sa.String(255), unique=True
     )
     payment_intent_id: Mapped[str | None] = mapped_column(sa.String(255))  # Stripe PaymentIntent
+    # Set only for an order staff took at the desk or by phone: how it was paid, and who
+    # took the payment. Online orders are paid through the processor and have neither.
+    payment_method: Mapped[PaymentMethod | None]
+    taken_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     created_at: Mapped[created_at]
     # Held spaces are released and the order expires if payment has not finished by then.
     expires_at: Mapped[dt.datetime]
     paid_at: Mapped[dt.datetime | None]
     closed_at: Mapped[dt.datetime | None]
 
-    user: Mapped[User] = relationship()
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
+    taken_by: Mapped[User | None] = relationship(foreign_keys=[taken_by_id])
     lines: Mapped[list[OrderLine]] = relationship(
         back_populates="order", cascade="all, delete-orphan", order_by="OrderLine.id"
     )
@@ -391,6 +419,11 @@ class Order(db.Model):  # type: ignore[name-defined,misc]
     def is_pending(self) -> bool:
         """Tell whether the order still waits for payment."""
         return self.status is OrderStatus.PENDING
+
+    @property
+    def is_desk_order(self) -> bool:
+        """Tell whether staff took this order and its payment at the desk or by phone."""
+        return self.payment_method is not None
 
 
 class OrderLine(db.Model):  # type: ignore[name-defined,misc]
@@ -452,3 +485,20 @@ class ProcessedEvent(db.Model):  # type: ignore[name-defined,misc]
     event_id: Mapped[str] = mapped_column(sa.String(255), unique=True)  # Stripe Event id
     event_type: Mapped[str] = mapped_column(sa.String(100))
     processed_at: Mapped[created_at]
+
+
+class ProgramCoordinator(db.Model):  # type: ignore[name-defined,misc]
+    """A staff member who coordinates a program, and so may read its participants' medical notes."""
+
+    __tablename__ = "program_coordinators"
+
+    program_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("programs.id", ondelete="CASCADE"), primary_key=True
+    )
+    user_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    created_at: Mapped[created_at]
+
+    program: Mapped[Program] = relationship()
+    user: Mapped[User] = relationship()

@@ -87,9 +87,12 @@ def _taken_spaces() -> sa.Subquery:
 
 
 def listing_query() -> sa.Select[Program, int]:
-    """Select published programs with their spaces left, for the guide and a program page."""
+    """Select published programs with their spaces left online, for the guide and a program page.
+
+    The spaces held back for the desk and the phone are not offered online.
+    """
     taken = _taken_spaces()
-    spaces = Program.capacity - sa.func.coalesce(taken.c.taken, 0)
+    spaces = Program.capacity - Program.held_back_spaces - sa.func.coalesce(taken.c.taken, 0)
     return (
         sa.select(Program, spaces)
         .outerjoin(taken, taken.c.program_id == Program.id)
@@ -97,12 +100,17 @@ def listing_query() -> sa.Select[Program, int]:
     )
 
 
-def spaces_left(program: Program) -> int:
-    """Return the spaces in a program not yet taken or held."""
+def spaces_left(program: Program, *, at_desk: bool = False) -> int:
+    """Return the spaces in a program not yet taken or held.
+
+    Online that leaves out the spaces held back for the desk and the phone; staff
+    registering someone at the desk (at_desk) may take those too.
+    """
     query = sa.select(sa.func.count(Registration.id)).where(
         Registration.program_id == program.id, Registration.status.in_(ACTIVE)
     )
-    return max(program.capacity - int(db.session.scalar(query) or 0), 0)
+    held_back = 0 if at_desk else program.held_back_spaces
+    return max(program.capacity - held_back - int(db.session.scalar(query) or 0), 0)
 
 
 def to_listing(program: Program, spaces_left: int, now: dt.datetime) -> ProgramListing:
