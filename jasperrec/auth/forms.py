@@ -266,6 +266,29 @@ class HouseholdMemberForm(FlaskForm):
     )
 
 
+class EmergencyContactForm(FlaskForm):
+    """Name who to call when the account holder cannot be reached."""
+
+    name = name_field("Name")
+    phone = StringField(
+        "Phone",
+        filters=[strip],
+        validators=[
+            DataRequired("Enter a phone number to reach them."),
+            Length(max=20, message="A phone number can be at most 20 characters."),
+            Regexp(PHONE, message="Enter a 10-digit phone number, like 780-852-3356."),
+        ],
+    )
+    relation = StringField(
+        "Relationship to your household",
+        filters=[strip],
+        validators=[
+            DataRequired("Say how they are related, such as grandmother or neighbour."),
+            Length(max=60, message="At most 60 characters."),
+        ],
+    )
+
+
 def normalise_postal_code(value: str | None) -> str | None:
     """Store postal codes one way: T0E 1E0."""
     if not value:

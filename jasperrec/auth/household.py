@@ -10,12 +10,15 @@ from typing import Any
 import sqlalchemy as sa
 
 from jasperrec import dates
+from jasperrec.db import utcnow
 from jasperrec.errors import NotFoundError
 from jasperrec.extensions import db
 
+from .models import EmergencyContact
 from .models import HouseholdMember
 from .models import Relation
 from .models import User
+from .phones import normalise_phone
 
 
 @dataclasses.dataclass(frozen=True)
@@ -97,6 +100,43 @@ def export_members(user: User) -> list[dict[str, Any]]:
         }
         for m in list_members(user)
     ]
+
+
+@dataclasses.dataclass(frozen=True)
+class EmergencyContactDetails:
+    """Who to call when the account holder cannot be reached, as the resident enters it."""
+
+    name: str
+    phone: str
+    relation: str
+
+
+def find_emergency_contact(user: User) -> EmergencyContact | None:
+    """Return the household's emergency contact, if the resident named one."""
+    query = sa.select(EmergencyContact).where(EmergencyContact.user_id == user.id)
+    return db.session.scalar(query)
+
+
+def save_emergency_contact(user: User, details: EmergencyContactDetails) -> EmergencyContact:
+    """Name or change the household's one emergency contact."""
+    contact = find_emergency_contact(user)
+    if contact is None:
+        contact = EmergencyContact(user_id=user.id)
+        db.session.add(contact)
+    contact.name = details.name.strip()
+    contact.phone = normalise_phone(details.phone) or details.phone.strip()
+    contact.relation = details.relation.strip()
+    contact.updated_at = utcnow()
+    db.session.commit()
+    return contact
+
+
+def remove_emergency_contact(user: User) -> None:
+    """Forget the household's emergency contact."""
+    contact = find_emergency_contact(user)
+    if contact is not None:
+        db.session.delete(contact)
+    db.session.commit()
 
 
 def _cleaned(details: MemberDetails) -> dict[str, Any]:

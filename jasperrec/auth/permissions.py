@@ -46,6 +46,8 @@ class Permission(enum.StrEnum):
     # store
     STORE_ORDERS_VIEW = "store:orders:view"
     STORE_PROGRAMS_MANAGE = "store:programs:manage"
+    STORE_REGISTRATIONS_CREATE = "store:registrations:create"
+    STORE_ROSTERS_VIEW = "store:rosters:view"
     # staff console
     STAFF_BREAK_GLASS_REVIEW = "staff:break-glass:review"
     STAFF_CONSOLE_VIEW = "staff:console:view"
@@ -59,6 +61,8 @@ _HELPDESK = {
     P.AUTH_PEOPLE_BREAK_GLASS,
     P.HELPDESK_REQUESTS_VIEW,
     P.HELPDESK_REQUESTS_REPLY,
+    # Registering a caller or someone at the counter, who pays at the desk.
+    P.STORE_REGISTRATIONS_CREATE,
 }
 
 # The only place roles are given permissions. Residents hold none of the staff ones.
@@ -74,9 +78,15 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             P.AUTH_STAFF_VIEW,
         }
     ),
-    # Rosters and refunds have no console pages yet, so no role holds a permission for
-    # them: a permission is granted only once a page checks it.
-    Role.PROGRAM_COORDINATOR: frozenset({P.STAFF_CONSOLE_VIEW, P.STORE_PROGRAMS_MANAGE}),
+    # Medical notes on a roster are further limited to the coordinators of that program.
+    Role.PROGRAM_COORDINATOR: frozenset(
+        {
+            P.STAFF_CONSOLE_VIEW,
+            P.STORE_PROGRAMS_MANAGE,
+            P.STORE_ROSTERS_VIEW,
+            P.STORE_REGISTRATIONS_CREATE,
+        }
+    ),
     Role.FINANCE: frozenset({P.STAFF_CONSOLE_VIEW, P.AUTH_PEOPLE_SEARCH, P.STORE_ORDERS_VIEW}),
     Role.PRIVACY_OFFICER: frozenset(
         {

@@ -12,6 +12,7 @@ from jasperrec.personal_data import Kind
 from jasperrec.personal_data import Row
 from jasperrec.personal_data import iso
 
+from .models import EmergencyContact
 from .models import HouseholdMember
 from .models import RecoveryCode
 from .models import User
@@ -35,6 +36,7 @@ class AuthData:
         {
             "users",
             "household_members",
+            "emergency_contacts",
             "user_sessions",
             "recovery_codes",
             "staff_roles",
@@ -47,7 +49,13 @@ class AuthData:
 
     def export(self, user: User) -> list[Kind]:
         """Return the profile, household, sign-in security and, for staff, roles and teams."""
-        kinds = [_profile(user), *_household(user), _security(user), _sessions(user)]
+        kinds = [
+            _profile(user),
+            *_household(user),
+            _emergency_contact(user),
+            _security(user),
+            _sessions(user),
+        ]
         if user.is_staff:
             kinds.append(_staff(user))
         return kinds
@@ -120,6 +128,33 @@ def _household(user: User) -> list[Kind]:
             rows=notes,
         ),
     ]
+
+
+def _emergency_contact(user: User) -> Kind:
+    contact = db.session.scalar(
+        sa.select(EmergencyContact).where(EmergencyContact.user_id == user.id)
+    )
+    rows: tuple[Row, ...] = ()
+    if contact is not None:
+        rows = (
+            {
+                "name": contact.name,
+                "phone": contact.phone,
+                "relation": contact.relation,
+                "updated_at": iso(contact.updated_at),
+            },
+        )
+    return Kind(
+        key="emergency_contact",
+        title="Your household's emergency contact",
+        purpose=(
+            "To reach someone for a participant when program staff cannot reach you: shown "
+            "on the rosters of the programs your household is registered in."
+        ),
+        retention="Until you change or remove it, or for as long as your account is open.",
+        authority=PROGRAM_AUTHORITY,
+        rows=rows,
+    )
 
 
 def _member_row(member: HouseholdMember) -> Row:

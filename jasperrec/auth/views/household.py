@@ -13,6 +13,7 @@ from flask_login import login_required
 from jasperrec.forms import ConfirmForm
 
 from .. import household
+from ..forms import EmergencyContactForm
 from ..forms import HouseholdMemberForm
 from ..models import Relation
 from . import bp
@@ -32,8 +33,13 @@ def _details(form: HouseholdMemberForm) -> household.MemberDetails:
 @login_required
 def members() -> ResponseReturnValue:
     members = household.list_members(current_user)
-    ages = household.ages_today(members)
-    return render_template("auth/household.html", members=members, ages=ages, form=ConfirmForm())
+    return render_template(
+        "auth/household.html",
+        members=members,
+        ages=household.ages_today(members),
+        contact=household.find_emergency_contact(current_user),
+        form=ConfirmForm(),
+    )
 
 
 @bp.route("/household/new", methods=["GET", "POST"])
@@ -65,4 +71,28 @@ def remove_member(member_id: int) -> ResponseReturnValue:
     if ConfirmForm().validate_on_submit():
         household.remove_member(current_user, member_id)
         flash("That person is removed from your household.", "success")
+    return redirect(url_for("auth.members"))
+
+
+@bp.route("/household/emergency-contact", methods=["GET", "POST"])
+@login_required
+def emergency_contact() -> ResponseReturnValue:
+    contact = household.find_emergency_contact(current_user)
+    form = EmergencyContactForm(obj=contact)
+    if form.validate_on_submit():
+        details = household.EmergencyContactDetails(
+            name=form.name.data, phone=form.phone.data, relation=form.relation.data
+        )
+        household.save_emergency_contact(current_user, details)
+        flash("Your emergency contact is saved.", "success")
+        return redirect(url_for("auth.members"))
+    return render_template("auth/emergency_contact.html", form=form, contact=contact)
+
+
+@bp.route("/household/emergency-contact/remove", methods=["POST"])
+@login_required
+def remove_emergency_contact() -> ResponseReturnValue:
+    if ConfirmForm().validate_on_submit():
+        household.remove_emergency_contact(current_user)
+        flash("Your emergency contact is removed.", "success")
     return redirect(url_for("auth.members"))
