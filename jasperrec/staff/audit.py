@@ -70,14 +70,16 @@ def record_listing(
     *,
     record_type: str,
     detail: str,
+    record_id: int | None = None,
 ) -> AuditEntry:
     """Add one entry for a list of residents' names shown to staff, naming each resident.
 
     One entry per page view, not one per resident, so the log reads as the pages staff
     opened; the residents shown are written in one bulk insert, whatever the page's length.
+    A list of one record's people (a program's roster) names that record.
     """
     entry = record_access(
-        staff, None, kind, purpose, record_type=record_type, record_id=None, detail=detail
+        staff, None, kind, purpose, record_type=record_type, record_id=record_id, detail=detail
     )
     shown = sorted(set(resident_ids))
     if shown:

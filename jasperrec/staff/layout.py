@@ -30,6 +30,8 @@ STAFF_NAVIGATION = (
     ("People", "staff.people", Permission.AUTH_PEOPLE_SEARCH),
     ("Orders", "staff.orders", Permission.STORE_ORDERS_VIEW),
     ("Programs", "staff.programs", Permission.STORE_PROGRAMS_MANAGE),
+    ("Rosters", "staff.rosters", Permission.STORE_ROSTERS_VIEW),
+    ("Register at the desk", "staff.desk_programs", Permission.STORE_REGISTRATIONS_CREATE),
     ("Request categories", "staff.categories", Permission.HELPDESK_CATEGORIES_MANAGE),
     ("Staff", "staff.accounts_list", Permission.AUTH_STAFF_VIEW),
     ("Closure days", "staff.closure_days", Permission.HELPDESK_CALENDAR_MANAGE),

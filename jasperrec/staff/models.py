@@ -43,6 +43,7 @@ class AccessPurpose(enum.StrEnum):
     ADMINISTRATION = "staff administration"
     FINDING_A_RESIDENT = "finding a resident"
     FINANCE = "payments and billing"
+    DESK_REGISTRATION = "registration at the desk"
 
 
 class BreakGlassReason(enum.StrEnum):

@@ -16,6 +16,8 @@ from jasperrec.personal_data import iso
 from .models import CartItem
 from .models import Order
 from .models import OrderLine
+from .models import Program
+from .models import ProgramCoordinator
 from .models import Registration
 from .service import participant_name
 
@@ -36,7 +38,10 @@ class StoreData:
 
     name = "store"
     # order_lines has no user column: it belongs to a person through its order.
-    tables = frozenset({"orders", "order_lines", "registrations", "cart_items"})
+    # program_coordinators names staff, not residents: the programs a staff member runs.
+    tables = frozenset(
+        {"orders", "order_lines", "registrations", "cart_items", "program_coordinators"}
+    )
 
     def export(self, user: User) -> list[Kind]:
         """Return the person's orders, their lines, registrations and cart."""
@@ -66,12 +71,38 @@ class StoreData:
             .where(CartItem.user_id == user.id)
             .order_by(CartItem.id)
         ).all()
-        return [
+        kinds = [
             _orders(orders),
             _lines(orders),
             _registrations(user, registrations),
             _cart(user, cart),
         ]
+        if user.is_staff:
+            kinds.append(_coordinated(user))
+        return kinds
+
+
+def _coordinated(user: User) -> Kind:
+    programs = db.session.scalars(
+        sa.select(Program)
+        .join(ProgramCoordinator, ProgramCoordinator.program_id == Program.id)
+        .where(ProgramCoordinator.user_id == user.id)
+        .order_by(Program.starts_on, Program.id)
+    ).all()
+    rows: tuple[Row, ...] = tuple(
+        {"program": p.name, "starts_on": iso(p.starts_on)} for p in programs
+    )
+    return Kind(
+        key="programs_coordinated",
+        title="Programs you coordinate",
+        purpose=(
+            "To show you the rosters of your programs, with the medical notes that only a "
+            "program's coordinators may read."
+        ),
+        retention="While you coordinate the program; removed with the program.",
+        authority=AUTHORITY,
+        rows=rows,
+    )
 
 
 def _orders(orders: Sequence[Order]) -> Kind:
@@ -87,6 +118,8 @@ def _orders(orders: Sequence[Order]) -> Kind:
             "paid_at": iso(order.paid_at),
             "closed_at": iso(order.closed_at),
             "payment_processor_reference": order.payment_intent_id,
+            # Set when staff took the payment at the desk or by phone.
+            "paid_at_the_desk_by": order.payment_method.value if order.payment_method else None,
         }
         for order in orders
     )

@@ -47,6 +47,28 @@ MATRIX: dict[str, tuple[str, str, dict[str, str] | None, dict[str, int]]] = {
     # The request is in the agent's department only: everyone else lacks need-to-know.
     "staff.person": ("GET", "/staff/people/{resident}", None, {AGENT: 200}),
     "staff.orders": ("GET", "/staff/orders?q=tremblay", None, {FINANCE: 200}),
+    "staff.rosters": ("GET", "/staff/rosters", None, {COORDINATOR: 200}),
+    "staff.roster": ("GET", "/staff/rosters/{program}", None, {COORDINATOR: 200}),
+    # Signing in counts as re-authenticating, so the export is allowed straight after.
+    "staff.roster_csv": ("GET", "/staff/rosters/{program}/roster.csv", None, {COORDINATOR: 200}),
+    "staff.desk_programs": (
+        "GET",
+        "/staff/desk",
+        None,
+        {AGENT: 200, LEAD: 200, COORDINATOR: 200},
+    ),
+    "staff.desk_find": (
+        "GET",
+        "/staff/desk/{program}?q=tremblay",
+        None,
+        {AGENT: 200, LEAD: 200, COORDINATOR: 200},
+    ),
+    "staff.desk_register": (
+        "GET",
+        "/staff/desk/{program}/{resident}",
+        None,
+        {AGENT: 200, LEAD: 200, COORDINATOR: 200},
+    ),
     "staff.order": ("GET", "/staff/orders/{order}", None, {FINANCE: 200}),
     "staff.break_glass": (
         "POST",
@@ -259,6 +281,7 @@ def world(department: Any, other_department: Any) -> dict[str, Any]:
         "colleague": colleague,
         "grant": grant,
         "order": factories.OrderFactory(user=resident),
+        "program": factories.ProgramFactory(),
         "department": department,
         "other_department": other_department,
     }
@@ -302,6 +325,7 @@ def test_authorisation_matrix(
         question=world["question"].id,
         keyword=world["keyword"].id,
         order=world["order"].id,
+        program=world["program"].id,
     )
 
     response = client.open(url, method=method, data=data)

@@ -21,6 +21,8 @@ from .requests import ReplyForm
 from .requests import ResolveForm
 from .requests import StatusForm
 from .requests import TransferForm
+from .rosters import DeskRegistrationForm
+from .rosters import ProgramFilterForm
 
 __all__ = [
     "AssignForm",
@@ -28,12 +30,14 @@ __all__ = [
     "BreakGlassForm",
     "CallForm",
     "CategoryForm",
+    "DeskRegistrationForm",
     "CheckboxListField",
     "ClosureForm",
     "KeywordForm",
     "NewStaffForm",
     "NoteForm",
     "OrderFilterForm",
+    "ProgramFilterForm",
     "QuestionForm",
     "QueueFilterForm",
     "ReopenForm",

@@ -19,12 +19,14 @@ from . import calls  # noqa: E402
 from . import categories  # noqa: E402
 from . import closures  # noqa: E402
 from . import console  # noqa: E402
+from . import desk  # noqa: E402
 from . import orders  # noqa: E402
 from . import people  # noqa: E402
 from . import privacy  # noqa: E402
 from . import program_sections  # noqa: E402
 from . import programs  # noqa: E402
 from . import requests  # noqa: E402
+from . import rosters  # noqa: E402
 from . import workflow  # noqa: E402
 
 __all__ = [
@@ -34,11 +36,13 @@ __all__ = [
     "categories",
     "closures",
     "console",
+    "desk",
     "orders",
     "people",
     "privacy",
     "program_sections",
     "programs",
     "requests",
+    "rosters",
     "workflow",
 ]

@@ -1,0 +1,62 @@
+"""Rosters: the program list, one program's participants, and its CSV export."""
+
+from __future__ import annotations
+
+from flask import Response
+from flask import render_template
+from flask import request
+from flask.typing import ResponseReturnValue
+from flask_login import current_user
+
+from jasperrec.auth.permissions import Permission
+from jasperrec.auth.permissions import permission_required
+from jasperrec.auth.permissions import reauthentication_required
+from jasperrec.store.models import ProgramCategory
+
+from .. import rosters
+from ..forms import ProgramFilterForm
+from . import bp
+
+
+def program_filter(form: ProgramFilterForm) -> rosters.ProgramFilter:
+    """The form's values when it reads cleanly; otherwise every program, as the page says."""
+    page = request.args.get("page", 1, type=int) or 1
+    if not form.validate():
+        return rosters.ProgramFilter(page=page)
+    return rosters.ProgramFilter(
+        text=form.q.data or "",
+        category=ProgramCategory(form.category.data) if form.category.data else None,
+        starts_from=form.starts_from.data,
+        starts_to=form.starts_to.data,
+        mine_only=bool(form.mine.data),
+        page=page,
+    )
+
+
+@bp.route("/rosters", endpoint="rosters")
+@permission_required(Permission.STORE_ROSTERS_VIEW)
+def rosters_page() -> ResponseReturnValue:
+    form = ProgramFilterForm(request.args)
+    found = rosters.list_programs(current_user, program_filter(form))
+    return render_template(
+        "staff/rosters.html", form=form, found=found, args=request.args, for_desk=False
+    )
+
+
+@bp.route("/rosters/<int:program_id>")
+@permission_required(Permission.STORE_ROSTERS_VIEW)
+def roster(program_id: int) -> ResponseReturnValue:
+    found = rosters.open_roster(current_user, program_id)
+    return render_template("staff/roster.html", roster=found, withheld=rosters.NOTES_WITHHELD)
+
+
+@bp.route("/rosters/<int:program_id>/roster.csv")
+@permission_required(Permission.STORE_ROSTERS_VIEW)
+@reauthentication_required
+def roster_csv(program_id: int) -> ResponseReturnValue:
+    body = rosters.export_roster(current_user, program_id)
+    return Response(
+        body,
+        mimetype="text/csv",
+        headers={"Content-Disposition": f"attachment; filename=roster-{program_id}.csv"},
+    )
