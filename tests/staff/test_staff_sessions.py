@@ -158,12 +158,19 @@ def access_log_export(officer: Any, make_staff: Any) -> str:
     return "/staff/privacy/access-log.csv?kind=profile"
 
 
+def roster_export(coordinator: Any, make_staff: Any) -> str:
+    program = factories.ProgramFactory()
+    db.session.commit()
+    return f"/staff/rosters/{program.id}/roster.csv"
+
+
 SENSITIVE: list[tuple[Role, Callable[[Any, Any], str]]] = [
     (Role.ADMINISTRATOR, roles_page),
     (Role.ADMINISTRATOR, new_staff_page),
     (Role.PRIVACY_OFFICER, access_log_export),
+    (Role.PROGRAM_COORDINATOR, roster_export),
 ]
-SENSITIVE_IDS = ["role change", "new staff", "access log export"]
+SENSITIVE_IDS = ["role change", "new staff", "access log export", "roster export"]
 
 
 def open_sensitive(make_staff: Any, staff_log_in: Any, role: Role, page: Any) -> tuple[Any, str]:
