@@ -15,6 +15,7 @@ from flask import current_app
 from .auth import passwords
 from .auth import service as accounts
 from .auth.models import Department
+from .auth.models import EmergencyContact
 from .auth.models import HouseholdMember
 from .auth.models import Relation
 from .auth.models import Role
@@ -27,11 +28,21 @@ from .helpdesk.categories.demo import ensure_demo_categories
 from .helpdesk.categories.models import Category
 from .helpdesk.models import Channel
 from .helpdesk.models import ServiceRequest
+from .store.coordinators import assign_coordinators
 from .store.demo import PRODUCTS
 from .store.demo import ensure_demo_catalogue
 from .store.demo_season import SEASON
+from .store.models import Program
+from .store.models import ProgramCoordinator
 
 Member = tuple[str, str, dt.date, Relation, str | None]
+# Each demo household's emergency contact: (name, phone, relationship).
+EMERGENCY_CONTACTS = {
+    "alex.tremblay@example.ca": ("Jeanne Tremblay", "780-852-4410", "Maya's grandmother"),
+    "priya.singh@example.ca": ("Ravi Singh", "780-852-7731", "Arjun's uncle"),
+}
+# The demo coordinator runs every demo program, so their rosters show medical notes.
+DEMO_COORDINATOR = "riley.coordinator@example.ca"
 RESIDENTS: tuple[tuple[str, str, str, list[Member]], ...] = (
     (
         "alex.tremblay@example.ca",
@@ -130,6 +141,7 @@ def seed() -> Iterator[str]:
         _ensure_staff(email, first, last, role, accounts.ensure_department(department))
         yield f"  {email} / {demo_password(email)} / {role.value} / key {demo_totp_secret(email)}"
     ensure_demo_catalogue()
+    _ensure_coordinated()
     yield f"Demo catalogue: {len(SEASON)} programs and {len(PRODUCTS)} passes and products."
     count = ensure_demo_categories()
     yield f"Demo helpdesk: {count} request categories with their questions and keywords."
@@ -167,7 +179,25 @@ def _ensure_resident(
     ]
     db.session.add(user)
     db.session.flush()
+    if email in EMERGENCY_CONTACTS:
+        name, phone, relation = EMERGENCY_CONTACTS[email]
+        db.session.add(EmergencyContact(user_id=user.id, name=name, phone=phone, relation=relation))
+        db.session.flush()
     return user
+
+
+def _ensure_coordinated() -> None:
+    """Make the demo coordinator the coordinator of every demo program that has none."""
+    coordinator = accounts.find_user_by_email(DEMO_COORDINATOR)
+    if coordinator is None:
+        return
+    slugs = [spec.slug for spec in SEASON]
+    coordinated = sa.select(ProgramCoordinator.program_id)
+    programs = db.session.scalars(
+        sa.select(Program).where(Program.slug.in_(slugs), Program.id.not_in(coordinated))
+    ).all()
+    for program in programs:
+        assign_coordinators(program, [coordinator.id])
 
 
 def _ensure_staff(email: str, first: str, last: str, role: Role, department: Department) -> User:
