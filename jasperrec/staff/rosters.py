@@ -45,7 +45,8 @@ class ProgramFilter:
     """What the program list is narrowed to; the default is every program, soonest first."""
 
     text: str = ""
-    category: ProgramCategory | None = None
+    # A guide section's slug.
+    category: str | None = None
     starts_from: dt.date | None = None
     starts_to: dt.date | None = None
     mine_only: bool = False
@@ -106,8 +107,9 @@ def _conditions(staff: User, filters: ProgramFilter) -> list[sa.ColumnElement[bo
     text = " ".join(filters.text.split())[:SEARCH_MAX]
     if text:
         where.append(Program.name.icontains(text, autoescape=True))
-    if filters.category is not None:
-        where.append(Program.category == filters.category)
+    if filters.category:
+        section = sa.select(ProgramCategory.id).where(ProgramCategory.slug == filters.category)
+        where.append(Program.category_id == section.scalar_subquery())
     if filters.starts_from is not None:
         where.append(Program.starts_on >= filters.starts_from)
     if filters.starts_to is not None:

@@ -150,7 +150,8 @@ def test_the_program_list_counts_registered_paying_and_held_back(world: RosterWo
 def test_the_program_list_filters_by_name_category_dates_and_own_programs(
     world: RosterWorld,
 ) -> None:
-    later = factories.ProgramFactory(name="Pottery", starts_on=dt.date(2031, 6, 1))
+    arts = factories.ProgramCategoryFactory(slug="arts-and-culture")
+    later = factories.ProgramFactory(name="Pottery", starts_on=dt.date(2031, 6, 1), category=arts)
     staff = world.coordinator
 
     def found(**filters: Any) -> list[str]:
@@ -158,6 +159,8 @@ def test_the_program_list_filters_by_name_category_dates_and_own_programs(
 
     assert found() == ["Swim Kids 3", "Pottery"]
     assert found(text="pott") == ["Pottery"]
+    assert found(category="arts-and-culture") == ["Pottery"]
+    assert found(category="aquatics") == ["Swim Kids 3"]
     assert found(starts_from=dt.date(2031, 5, 1)) == ["Pottery"]
     assert found(starts_to=dt.date(2031, 5, 1)) == ["Swim Kids 3"]
     assert found(mine_only=True) == ["Swim Kids 3"]
@@ -182,7 +185,7 @@ def test_the_list_page_filters_from_the_query_string(
     db.session.commit()
     staff_log_in(world.coordinator)
 
-    page = client.get("/staff/rosters?q=swim&mine=y").get_data(as_text=True)
+    page = client.get("/staff/rosters?q=swim&mine=y&category=aquatics").get_data(as_text=True)
 
     assert "Swim Kids 3" in page
     assert "Pottery" not in page

@@ -18,7 +18,6 @@ from wtforms.validators import Optional
 
 from jasperrec.auth.forms import strip
 from jasperrec.store.models import PaymentMethod
-from jasperrec.store.models import ProgramCategory
 
 # The participant choice for the account holder, who has no household member id.
 ACCOUNT_HOLDER = "holder"
@@ -35,7 +34,7 @@ def _not_before_from(form: ProgramFilterForm, field: DateField) -> None:
 
 
 class ProgramFilterForm(FlaskForm):
-    """Narrow the programs by name, category, start date, and the viewer's own.
+    """Narrow the programs by name, section, start date, and the viewer's own.
 
     Read from the query string, so a list can be bookmarked and works without JavaScript.
     """
@@ -48,12 +47,8 @@ class ProgramFilterForm(FlaskForm):
         filters=[strip],
         validators=[Optional(), Length(max=100, message="Search for at most 100 characters.")],
     )
-    category = SelectField(
-        "Category",
-        choices=[SelectChoice("", "Any category")]
-        + [SelectChoice(c.value, c.value.capitalize()) for c in ProgramCategory],
-        validators=[Optional()],
-    )
+    # The guide's sections by slug; the view fills in the choices.
+    category = SelectField("Section", coerce=str, validators=[Optional()])
     starts_from = DateField(
         "Starts on or after", validators=[Optional(), _sane_year], format="%Y-%m-%d"
     )

@@ -23,17 +23,17 @@ from .. import rosters
 from .. import service
 from ..errors import SearchTooShortError
 from ..forms import DeskRegistrationForm
-from ..forms import ProgramFilterForm
 from ..forms import SearchForm
 from ..forms.rosters import ACCOUNT_HOLDER
 from . import bp
 from .rosters import program_filter
+from .rosters import program_filter_form
 
 
 @bp.route("/desk")
 @permission_required(Permission.STORE_REGISTRATIONS_CREATE)
 def desk_programs() -> ResponseReturnValue:
-    form = ProgramFilterForm(request.args)
+    form = program_filter_form()
     found = rosters.list_programs(current_user, program_filter(form))
     return render_template(
         "staff/rosters.html", form=form, found=found, args=request.args, for_desk=True

@@ -7,15 +7,24 @@ from flask import render_template
 from flask import request
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
+from wtforms import SelectChoice
 
 from jasperrec.auth.permissions import Permission
 from jasperrec.auth.permissions import permission_required
 from jasperrec.auth.permissions import reauthentication_required
-from jasperrec.store.models import ProgramCategory
+from jasperrec.store.catalogue import list_categories
 
 from .. import rosters
 from ..forms import ProgramFilterForm
 from . import bp
+
+
+def program_filter_form() -> ProgramFilterForm:
+    """The program filter, read from the query string, with the guide's sections to pick."""
+    form = ProgramFilterForm(request.args)
+    sections = [SelectChoice(c.slug, c.name) for c in list_categories()]
+    form.category.choices = [SelectChoice("", "Any section"), *sections]
+    return form
 
 
 def program_filter(form: ProgramFilterForm) -> rosters.ProgramFilter:
@@ -25,7 +34,7 @@ def program_filter(form: ProgramFilterForm) -> rosters.ProgramFilter:
         return rosters.ProgramFilter(page=page)
     return rosters.ProgramFilter(
         text=form.q.data or "",
-        category=ProgramCategory(form.category.data) if form.category.data else None,
+        category=form.category.data or None,
         starts_from=form.starts_from.data,
         starts_to=form.starts_to.data,
         mine_only=bool(form.mine.data),
@@ -36,7 +45,7 @@ def program_filter(form: ProgramFilterForm) -> rosters.ProgramFilter:
 @bp.route("/rosters", endpoint="rosters")
 @permission_required(Permission.STORE_ROSTERS_VIEW)
 def rosters_page() -> ResponseReturnValue:
-    form = ProgramFilterForm(request.args)
+    form = program_filter_form()
     found = rosters.list_programs(current_user, program_filter(form))
     return render_template(
         "staff/rosters.html", form=form, found=found, args=request.args, for_desk=False
