@@ -7,10 +7,8 @@ see them; anyone else with the roster permission sees that they exist, not what 
 
 from __future__ import annotations
 
-import csv
 import dataclasses
 import datetime as dt
-import io
 import math
 from collections.abc import Sequence
 
@@ -36,8 +34,6 @@ from .models import AccessPurpose
 PAGE_SIZE = 50
 SEARCH_MAX = 100
 NOTES_WITHHELD = "Shown to this program's coordinators only"
-# A spreadsheet runs a cell that starts with one of these as a formula (OWASP "CSV injection").
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -189,7 +185,11 @@ class Roster:
     shows_notes: bool
 
 
-def _load(staff: User, program_id: int) -> Roster:
+def load_roster(staff: User, program_id: int) -> Roster:
+    """Read a program's roster as this staff member may see it; the caller audits it.
+
+    :raises NotFoundError:
+    """
     program = db.session.get(Program, program_id)
     if program is None:
         raise NotFoundError(program_id)
@@ -253,7 +253,8 @@ def _participant(
     )
 
 
-def _record(staff: User, roster: Roster, kind: AccessKind, what: str) -> None:
+def record_roster(staff: User, roster: Roster, kind: AccessKind, what: str) -> None:
+    """Add a view or export of a roster to the audit, naming the residents it shows."""
     notes = "with medical notes" if roster.shows_notes else "medical notes withheld"
     audit.record_listing(
         staff,
@@ -271,59 +272,7 @@ def open_roster(staff: User, program_id: int) -> Roster:
 
     :raises NotFoundError:
     """
-    roster = _load(staff, program_id)
-    _record(staff, roster, AccessKind.ROSTER, "roster viewed")
+    roster = load_roster(staff, program_id)
+    record_roster(staff, roster, AccessKind.ROSTER, "roster viewed")
     db.session.commit()
     return roster
-
-
-def export_roster(staff: User, program_id: int) -> str:
-    """Return a program's roster as CSV, as the viewer may see it, and audit the export.
-
-    :raises NotFoundError:
-    """
-    roster = _load(staff, program_id)
-    _record(staff, roster, AccessKind.EXPORT, "roster CSV export")
-    db.session.commit()
-    return roster_csv(roster)
-
-
-def roster_csv(roster: Roster) -> str:
-    """Write a roster as CSV, each text cell kept from being read as a formula."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(
-        [
-            "participant",
-            "age on start date",
-            "account holder",
-            "phone",
-            "email",
-            "emergency contact",
-            "emergency phone",
-            "emergency relationship",
-            "medical or allergy notes",
-        ]
-    )
-    for p in roster.participants:
-        notes = p.medical_notes or "" if roster.shows_notes else NOTES_WITHHELD
-        writer.writerow(
-            [
-                cell(p.name),
-                "" if p.age_on_start is None else p.age_on_start,
-                cell(p.account_holder),
-                cell(p.phone),
-                cell(p.email),
-                cell(p.emergency_name),
-                cell(p.emergency_phone),
-                cell(p.emergency_relation),
-                cell(notes),
-            ]
-        )
-    return out.getvalue()
-
-
-def cell(text: str | None) -> str:
-    """Render a text cell, quoting a leading formula character so it stays text."""
-    value = text or ""
-    return "'" + value if value.startswith(_FORMULA_STARTS) else value

@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from flask.testing import FlaskClient
 
 from jasperrec.extensions import db
+from jasperrec.staff import roster_export
 from jasperrec.staff import rosters
 from jasperrec.staff.models import AccessKind
 from jasperrec.staff.models import AccessPurpose
@@ -72,14 +73,14 @@ def test_a_recent_sign_in_downloads_the_roster_with_the_notes_for_its_coordinato
 
 
 def test_another_coordinator_s_export_withholds_the_notes(world: RosterWorld) -> None:
-    [maya] = rows(rosters.export_roster(world.other_coordinator, world.program.id))
+    [maya] = rows(roster_export.export_roster(world.other_coordinator, world.program.id))
 
     assert maya["medical or allergy notes"] == rosters.NOTES_WITHHELD
     assert NOTES not in str(maya)
 
 
 def test_the_export_is_audited_as_an_export_naming_the_residents(world: RosterWorld) -> None:
-    rosters.export_roster(world.coordinator, world.program.id)
+    roster_export.export_roster(world.coordinator, world.program.id)
 
     entry = db.session.scalars(sa.select(AuditEntry).order_by(AuditEntry.id.desc())).first()
     assert (entry.kind, entry.purpose, entry.record_id) == (
@@ -97,7 +98,7 @@ def test_cells_a_spreadsheet_would_run_as_formulas_are_quoted(world: RosterWorld
     parent.first_name = "-2+3"
     db.session.commit()
 
-    body = rosters.export_roster(world.coordinator, world.program.id)
+    body = roster_export.export_roster(world.coordinator, world.program.id)
 
     for row in rows(body):
         for value in row.values():
@@ -121,4 +122,4 @@ def test_cells_a_spreadsheet_would_run_as_formulas_are_quoted(world: RosterWorld
 def test_a_cell_is_quoted_only_when_it_starts_with_a_formula_character(
     text: str | None, cell: str
 ) -> None:
-    assert rosters.cell(text) == cell
+    assert roster_export.cell(text) == cell

@@ -14,6 +14,7 @@ from jasperrec.auth.permissions import permission_required
 from jasperrec.auth.permissions import reauthentication_required
 from jasperrec.store.catalogue import list_categories
 
+from .. import roster_export
 from .. import rosters
 from ..forms import ProgramFilterForm
 from . import bp
@@ -63,7 +64,7 @@ def roster(program_id: int) -> ResponseReturnValue:
 @permission_required(Permission.STORE_ROSTERS_VIEW)
 @reauthentication_required
 def roster_csv(program_id: int) -> ResponseReturnValue:
-    body = rosters.export_roster(current_user, program_id)
+    body = roster_export.export_roster(current_user, program_id)
     return Response(
         body,
         mimetype="text/csv",
