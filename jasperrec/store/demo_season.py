@@ -188,7 +188,7 @@ def build(spec: Spec, monday: dt.date, categories: dict[str, ProgramCategory]) -
 
 # Programs the demo residents fill, so the guide shows what full looks like:
 # slug: [(account email, household member's first name, or None for the account holder)].
-FULL = {
+FULL: dict[str, list[tuple[str, str | None]]] = {
     "semi-private-swim": [
         ("alex.tremblay@example.ca", "Maya"),
         ("priya.singh@example.ca", "Arjun"),
