@@ -9,6 +9,8 @@ from collections.abc import Sequence
 
 import sqlalchemy as sa
 
+from jasperrec.auth.models import Role
+from jasperrec.auth.models import StaffRole
 from jasperrec.auth.models import User
 from jasperrec.extensions import db
 from jasperrec.store.errors import ProgramInvalidError
@@ -96,6 +98,21 @@ def prerequisite_choices(program: Program | None) -> Sequence[Program]:
     if program is not None:
         query = query.where(Program.id != program.id)
     return db.session.scalars(query.order_by(Program.name, Program.starts_on)).all()
+
+
+def coordinator_choices() -> Sequence[User]:
+    """Active staff with the program coordinator role, who may be named to run a program."""
+    query = (
+        sa.select(User)
+        .join(StaffRole, StaffRole.user_id == User.id)
+        .where(
+            User.is_staff.is_(True),
+            User.is_active.is_(True),
+            StaffRole.role == Role.PROGRAM_COORDINATOR,
+        )
+        .order_by(User.last_name, User.first_name, User.id)
+    )
+    return db.session.scalars(query).all()
 
 
 def list_categories() -> list[tuple[ProgramCategory, int]]:

@@ -15,6 +15,9 @@ from jasperrec.errors import NotFoundError
 from jasperrec.extensions import db
 from jasperrec.mail import send_mail
 
+from .coordinators import assign_coordinators
+from .coordinators import list_coordinators
+from .errors import NotACoordinatorError
 from .errors import ProgramInvalidError
 from .errors import StatusChangeError
 from .models import Program
@@ -74,6 +77,9 @@ class ProgramDetails:
     level: str | None
     prerequisite_ids: frozenset[int]
     requires_approval: bool
+    # Spaces online checkout cannot take, kept for phone and front-desk registration.
+    held_back_spaces: int = 0
+    coordinator_ids: frozenset[int] = frozenset()
 
 
 def get_program(program_id: int) -> Program:
@@ -129,6 +135,8 @@ def _problems(details: ProgramDetails, program: Program | None) -> dict[str, str
             f"{registered_count(program)} people are registered already; the capacity cannot "
             "be lower."
         )
+    if not 0 <= details.held_back_spaces <= max(details.capacity, 0):
+        problems["held_back_spaces"] = "Hold back from none to all of the spaces."
     minimum = details.min_participants
     if minimum is not None and not 1 <= minimum <= details.capacity:
         problems["min_participants"] = "The minimum must be from 1 to the capacity."
@@ -209,7 +217,8 @@ def _apply(program: Program, details: ProgramDetails) -> None:
     for field in ("name", "category_id", "summary", "description", "facility", "instructor",
                   "min_age", "max_age", "registration_opens_at", "registration_closes_at",
                   "price_cents", "non_resident_price_cents", "is_taxable", "capacity",
-                  "min_participants", "level", "requires_approval"):  # fmt: skip
+                  "min_participants", "level", "requires_approval",
+                  "held_back_spaces"):  # fmt: skip
         setattr(program, field, getattr(details, field))
     program.meetings = [
         ProgramMeeting(
@@ -243,8 +252,22 @@ def create_program(staff: User, details: ProgramDetails) -> Program:
     program = Program(slug=_slug_for(details.name, starts), is_published=False)
     _apply(program, details)
     db.session.add(program)
+    _coordinate(program, details.coordinator_ids)
     db.session.commit()
     return program
+
+
+def _coordinate(program: Program, staff_ids: frozenset[int]) -> None:
+    """Name the program's coordinators, or undo everything unsaved and say why.
+
+    :raises ProgramInvalidError:
+    """
+    db.session.flush()
+    try:
+        assign_coordinators(program, staff_ids)
+    except NotACoordinatorError as error:
+        db.session.rollback()
+        raise ProgramInvalidError({"coordinators": str(error)}) from error
 
 
 def update_program(staff: User, program: Program, details: ProgramDetails) -> Program:
@@ -259,6 +282,7 @@ def update_program(staff: User, program: Program, details: ProgramDetails) -> Pr
     if problems:
         raise ProgramInvalidError(problems)
     _apply(program, details)
+    _coordinate(program, details.coordinator_ids)
     db.session.commit()
     return program
 
@@ -298,6 +322,8 @@ def copy_program(staff: User, program: Program, first_day: dt.date) -> Program:
     ]
     copy.prerequisites = list(program.prerequisites)
     db.session.add(copy)
+    db.session.flush()
+    assign_coordinators(copy, [user.id for user in list_coordinators(program.id)])
     db.session.commit()
     return copy
 

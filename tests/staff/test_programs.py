@@ -13,6 +13,7 @@ from flask.testing import FlaskClient
 from jasperrec.auth.models import Role
 from jasperrec.extensions import db
 from jasperrec.store import programs as season
+from jasperrec.store.coordinators import list_coordinators
 from jasperrec.store.errors import StatusChangeError
 from jasperrec.store.models import Program
 from jasperrec.store.models import ProgramStatus
@@ -113,6 +114,8 @@ def test_a_coordinator_creates_a_draft_with_two_meeting_patterns(signed_in: Flas
         ({"meetings-0-days": None, "meetings-1-days": None}, "meetings", "days of the week"),
         ({"meetings-0-start": ""}, "meetings-0-start", "Enter the starts at"),
         ({"name": ""}, "name", "required"),
+        ({"held_back_spaces": "11"}, "held_back_spaces", "from none to all of the spaces"),
+        ({"held_back_spaces": "-1"}, "held_back_spaces", "Number must be"),
     ],
 )
 def test_bad_details_are_refused_beside_the_field_and_nothing_is_written(
@@ -272,3 +275,32 @@ def test_sections_are_added_renamed_and_removed_only_when_empty(signed_in: Flask
     signed_in.post(f"/staff/program-sections/{used.id}", data={f"s{used.id}-name": "Swimming"})
     assert used.name == "Swimming"
     assert used.slug == "swimming"
+
+
+def test_held_back_spaces_and_coordinators_are_saved_and_copied(
+    signed_in: FlaskClient, coordinator: Any, make_staff: Any
+) -> None:
+    colleague = make_staff(Role.PROGRAM_COORDINATOR, departments=[])
+    page = signed_in.get("/staff/programs/new").text
+    assert f'<option selected value="{coordinator.id}">' in page  # the creator, at first
+    data = form(held_back_spaces="3") | {"coordinators": [str(colleague.id), str(coordinator.id)]}
+    signed_in.post("/staff/programs/new", data=data)
+    program = db.session.scalar(sa.select(Program).where(Program.name == "Junior Climbers"))
+    assert program.held_back_spaces == 3
+    assert {u.id for u in list_coordinators(program.id)} == {colleague.id, coordinator.id}
+    signed_in.post(f"/staff/programs/{program.id}/copy", data={"first_day": f"{YEAR}-04-06"})
+    copy = db.session.scalars(sa.select(Program).order_by(Program.id.desc())).first()
+    assert {u.id for u in list_coordinators(copy.id)} == {colleague.id, coordinator.id}
+    assert copy.held_back_spaces == 3
+
+
+def test_only_coordinators_may_be_named_to_run_a_program(
+    signed_in: FlaskClient, make_staff: Any
+) -> None:
+    agent = make_staff(Role.HELPDESK_AGENT)
+    before = program_count()
+    response = signed_in.post(
+        "/staff/programs/new", data=form() | {"coordinators": [str(agent.id)]}
+    )
+    assert response.status_code == 400
+    assert program_count() == before

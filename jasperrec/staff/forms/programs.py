@@ -33,6 +33,7 @@ from wtforms.widgets import CheckboxInput
 from wtforms.widgets import ListWidget
 
 from jasperrec.auth.forms import strip
+from jasperrec.store.coordinators import list_coordinators
 from jasperrec.store.models import Program
 from jasperrec.store.models import ProgramStatus
 from jasperrec.store.programs import Meeting
@@ -163,6 +164,13 @@ class ProgramForm(FlaskForm):
         "Level it completes", filters=[strip], validators=[Optional(), Length(max=100)],
         description="e.g. Swim Kids 3; next season's copy completes the same level.",
     )  # fmt: skip
+    held_back_spaces = IntegerField(
+        "Spaces held back",
+        default=0,
+        validators=[Optional(), NumberRange(0, 1000)],
+        description="Kept for phone and front-desk registration; online checkout cannot take them.",
+    )
+    coordinators = SelectMultipleField("Coordinators", coerce=int, validators=[Optional()])
     prerequisites = SelectMultipleField("Prerequisites", coerce=int, validators=[Optional()])
     requires_approval = BooleanField("Staff approve each participant first")
 
@@ -273,6 +281,8 @@ def details_from(form: ProgramForm, zone: ZoneInfo) -> ProgramDetails:
         level=form.level.data or None,
         prerequisite_ids=frozenset(form.prerequisites.data or ()),
         requires_approval=form.requires_approval.data,
+        held_back_spaces=form.held_back_spaces.data or 0,
+        coordinator_ids=frozenset(form.coordinators.data or ()),
     )
 
 
@@ -307,4 +317,6 @@ def initial_data(program: Program, zone: ZoneInfo) -> dict[str, Any]:
         "capacity": program.capacity, "min_participants": program.min_participants,
         "level": program.level, "prerequisites": [p.id for p in program.prerequisites],
         "requires_approval": program.requires_approval,
+        "held_back_spaces": program.held_back_spaces,
+        "coordinators": [user.id for user in list_coordinators(program.id)],
     }  # fmt: skip

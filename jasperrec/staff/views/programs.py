@@ -66,6 +66,9 @@ def _program_form(program: Program | None) -> ProgramForm:
     data = initial_data(program, _zone()) if program and request.method == "GET" else None
     form = meeting_rows(filled)(data=data)
     form.category.choices = [(c.id, c.name) for c, _ in listing.list_categories()]
+    form.coordinators.choices = [(u.id, u.full_name) for u in listing.coordinator_choices()]
+    if program is None and request.method == "GET":
+        form.coordinators.data = [current_user.id]  # whoever creates it runs it, at first
     choices = listing.prerequisite_choices(program)
     form.prerequisites.choices = [(p.id, f"{p.name} ({p.starts_on:%B %Y})") for p in choices]
     return form
