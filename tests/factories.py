@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 
 import factory
 from factory.alchemy import SQLAlchemyModelFactory
 
+from jasperrec import dates
 from jasperrec.auth import passwords
 from jasperrec.auth.models import Department
 from jasperrec.auth.models import HouseholdMember
@@ -24,6 +26,9 @@ from jasperrec.helpdesk.models import Channel
 from jasperrec.helpdesk.models import ServiceRequest
 from jasperrec.staff.models import BreakGlassGrant
 from jasperrec.staff.models import BreakGlassReason
+from jasperrec.store.models import CODE_ALPHABET
+from jasperrec.store.models import CODE_LENGTH
+from jasperrec.store.models import Entitlement
 from jasperrec.store.models import Order
 from jasperrec.store.models import OrderLine
 from jasperrec.store.models import OrderStatus
@@ -142,7 +147,7 @@ class ProgramFactory(BaseFactory):
 
 
 class ProductFactory(BaseFactory):
-    """A published 30-day pass."""
+    """A published 30-day pass; `merchandise=True` for something sold by quantity, unstocked."""
 
     class Meta:
         model = Product
@@ -156,6 +161,13 @@ class ProductFactory(BaseFactory):
     valid_days = 30
     visits = None
     is_taxable = True
+
+    class Params:
+        merchandise = factory.Trait(
+            kind=ProductKind.MERCHANDISE,
+            name=factory.Sequence(lambda n: f"Water bottle {n}"),
+            valid_days=None,
+        )
 
 
 class OrderFactory(BaseFactory):
@@ -234,3 +246,33 @@ class BreakGlassGrantFactory(BaseFactory):
     explanation = "Resident phoned about a lost membership card"
     created_at = factory.LazyFunction(utcnow)
     expires_at = factory.LazyAttribute(lambda o: o.created_at + dt.timedelta(minutes=30))
+
+
+def _code() -> str:
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
+class EntitlementFactory(BaseFactory):
+    """A 30-day pass issued to its buyer through a paid order, valid since yesterday.
+
+    Pass holder=UserFactory(...) to choose whose it is.
+    """
+
+    class Meta:
+        model = Entitlement
+        exclude = ("holder",)
+
+    holder = factory.SubFactory(UserFactory)
+    code = factory.LazyFunction(_code)
+    product = factory.SubFactory(ProductFactory)
+    order_line = factory.LazyAttribute(
+        lambda o: OrderFactory(user=o.holder, status=OrderStatus.PAID).lines[0]
+    )
+    user_id = factory.LazyAttribute(lambda o: o.holder.id)
+    holder_name = factory.LazyAttribute(lambda o: o.holder.full_name)
+    product_name = factory.LazyAttribute(lambda o: o.product.name)
+    facility = None
+    valid_from = factory.LazyFunction(lambda: dates.local_today() - dt.timedelta(days=1))
+    valid_until = factory.LazyAttribute(lambda o: o.valid_from + dt.timedelta(days=29))
+    visits_total = None
+    visits_used = 0

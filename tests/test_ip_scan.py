@@ -158,7 +158,7 @@ def drive(app: Flask, client: Any, address: str, broken_page: str) -> Visit:
     client.environ_base["REMOTE_ADDR"] = address
     visit = Visit(client)
     resident = factories.UserFactory(password=PASSWORD)
-    product = factories.ProductFactory(price_cents=4_000)
+    product = factories.ProductFactory(merchandise=True, price_cents=4_000)
     for _ in range(3):
         visit("post", "/auth/login", data={"email": resident.email, "password": WRONG})
     visit("post", "/auth/login", data={"email": "nobody@example.ca", "password": WRONG})

@@ -44,6 +44,7 @@ class Permission(enum.StrEnum):
     PRIVACY_AUDIT_EXPORT = "privacy:audit:export"
     PRIVACY_AUDIT_REVIEW = "privacy:audit:review"
     # store
+    STORE_ENTITLEMENTS_CHECK = "store:entitlements:check"
     STORE_ORDERS_VIEW = "store:orders:view"
     STORE_PROGRAMS_MANAGE = "store:programs:manage"
     STORE_REGISTRATIONS_CREATE = "store:registrations:create"
@@ -68,7 +69,8 @@ _HELPDESK = {
 # The only place roles are given permissions. Residents hold none of the staff ones.
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.RESIDENT: frozenset(),
-    Role.HELPDESK_AGENT: frozenset(_HELPDESK),
+    # Agents and coordinators staff the front desks, where passes are checked.
+    Role.HELPDESK_AGENT: frozenset(_HELPDESK | {P.STORE_ENTITLEMENTS_CHECK}),
     Role.DEPARTMENT_LEAD: frozenset(
         _HELPDESK
         | {
@@ -85,6 +87,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             P.STORE_PROGRAMS_MANAGE,
             P.STORE_ROSTERS_VIEW,
             P.STORE_REGISTRATIONS_CREATE,
+            P.STORE_ENTITLEMENTS_CHECK,
         }
     ),
     Role.FINANCE: frozenset({P.STAFF_CONSOLE_VIEW, P.AUTH_PEOPLE_SEARCH, P.STORE_ORDERS_VIEW}),

@@ -28,6 +28,7 @@ STAFF_NAVIGATION = (
     ("Queues", "staff.queues", Permission.HELPDESK_REQUESTS_VIEW),
     ("Log a call", "staff.new_call", Permission.HELPDESK_REQUESTS_REPLY),
     ("People", "staff.people", Permission.AUTH_PEOPLE_SEARCH),
+    ("Front desk", "staff.front_desk", Permission.STORE_ENTITLEMENTS_CHECK),
     ("Orders", "staff.orders", Permission.STORE_ORDERS_VIEW),
     ("Programs", "staff.programs", Permission.STORE_PROGRAMS_MANAGE),
     ("Rosters", "staff.rosters", Permission.STORE_ROSTERS_VIEW),

@@ -30,6 +30,7 @@ class AccessKind(enum.StrEnum):
     ROLE_CHANGE = "role change"
     SEARCH = "people search"
     QUEUE_LIST = "queue list"
+    ENTITLEMENT = "pass or membership"
 
 
 class AccessPurpose(enum.StrEnum):
@@ -44,6 +45,7 @@ class AccessPurpose(enum.StrEnum):
     FINDING_A_RESIDENT = "finding a resident"
     FINANCE = "payments and billing"
     DESK_REGISTRATION = "registration at the desk"
+    FRONT_DESK = "front desk check"
 
 
 class BreakGlassReason(enum.StrEnum):

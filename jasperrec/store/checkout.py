@@ -20,6 +20,8 @@ from jasperrec.mail import send_mail
 from jasperrec.tasks import crontab
 from jasperrec.tasks import periodic_task
 
+from . import entitlements
+from . import stock
 from .errors import CartEmptyError
 from .errors import EmailNotConfirmedError
 from .errors import OrderNotPendingError
@@ -38,6 +40,7 @@ from .payments import PaymentGateway
 from .prices import Cart
 from .prices import CartLine
 from .service import check_eligible
+from .service import local_today
 from .service import price_cart
 from .service import spaces_left
 
@@ -62,6 +65,8 @@ def check_out(user: User, gateway: PaymentGateway, success_url: str, cancel_url:
     :raises EmailNotConfirmedError, CartEmptyError, PriceChangedError:
     :raises RegistrationClosedError, NotEligibleError, ProgramFullError: a program changed
         since it went in the cart.
+    :raises OutOfStockError: fewer of a product are left than the cart holds.
+    :raises StartDateError: a membership's start date has passed.
     :raises PaymentError: the payment processor could not start a payment.
     """
     if not user.is_email_confirmed:
@@ -73,6 +78,8 @@ def check_out(user: User, gateway: PaymentGateway, success_url: str, cancel_url:
         cart = price_cart(user)
         if not cart.lines:
             raise CartEmptyError("Your cart is empty.")
+        # First, so a product that ran out is named as such, not as a closed line.
+        stock.take_stock(line.item for line in cart.lines)
         if cart.closed_lines:
             raise RegistrationClosedError(str(cart.closed_lines[0].closed_reason))
         if cart.has_price_changes:
@@ -143,6 +150,8 @@ def _add_order_line(user: User, order: Order, line: CartLine) -> None:
         product_id=item.product_id,
         description=line.description,
         participant_name=line.participant_name,
+        household_member_id=item.household_member_id,
+        starts_on=item.starts_on,
         quantity=line.quantity,
         unit_price_cents=line.unit_price_cents,
         gst_cents=line.gst_cents,
@@ -155,6 +164,9 @@ def _add_order_line(user: User, order: Order, line: CartLine) -> None:
         )
         # The hold must count before the next line of the same program is checked.
         db.session.flush()
+    if item.product is not None and item.product.kind.is_entitlement:
+        first_day = entitlements.check_start(item.product, item.starts_on, local_today())
+        entitlements.check_holder(user, item.product, item.household_member, first_day)
 
 
 def _payment_lines(order: Order) -> list[CheckoutLine]:
@@ -185,8 +197,9 @@ def get_order_for(user: User, order_id: int) -> Order:
     :raises NotFoundError: no such order, or someone else's.
     """
     # The order page names each line's program and schedule: load them with the order.
-    lines = selectinload(Order.lines).selectinload(OrderLine.program)
-    order = db.session.get(Order, order_id, options=[lines])
+    lines = selectinload(Order.lines)
+    options = [lines.selectinload(OrderLine.program), lines.selectinload(OrderLine.entitlement)]
+    order = db.session.get(Order, order_id, options=options)
     if order is None or order.user_id != user.id:
         raise NotFoundError(order_id)
     return order
@@ -247,11 +260,14 @@ def record_payment(
 
 
 def _mark_paid(order: Order, payment_intent_id: str | None) -> None:
+    if not order.is_pending:
+        stock.take_again(order.lines)
     order.status = OrderStatus.PAID
     order.payment_intent_id = payment_intent_id
     order.paid_at = utcnow()
     order.closed_at = None
     _set_registrations(order, RegistrationStatus.CONFIRMED)
+    entitlements.issue_for(order, local_today())
 
 
 def _settle_free_order(order: Order) -> Checkout:
@@ -263,6 +279,8 @@ def _settle_free_order(order: Order) -> Checkout:
 
 
 def _close(order: Order, status: OrderStatus) -> None:
+    """Close a pending order unpaid: release its spaces and give its stock back."""
+    stock.give_back(order.lines)
     order.status = status
     order.closed_at = utcnow()
     _set_registrations(order, RegistrationStatus.CANCELLED)
@@ -307,14 +325,18 @@ def cancel_checkout(user: User, gateway: PaymentGateway, checkout_session_id: st
 def _back_in_cart(user: User, line: OrderLine) -> CartItem | None:
     """Rebuild the cart item an order line came from, unless its participant was removed."""
     registration = line.registration
-    member_id = registration.household_member_id if registration is not None else None
-    if registration is not None and member_id is None and line.participant_name != user.full_name:
+    member_id = line.household_member_id
+    if registration is not None:
+        member_id = registration.household_member_id
+    named = line.participant_name is not None
+    if named and member_id is None and line.participant_name != user.full_name:
         return None
     return CartItem(
         user_id=user.id,
         program_id=line.program_id,
         product_id=line.product_id,
         household_member_id=member_id,
+        starts_on=line.starts_on,
         quantity=line.quantity,
     )
 

@@ -67,3 +67,20 @@ class StatusChangeError(StoreError):
 
 class NotACoordinatorError(StoreError):
     """Only staff with the program coordinator role can coordinate a program."""
+
+
+class OutOfStockError(StoreError):
+    """Fewer of a product are left than the cart asks for."""
+
+
+class StartDateError(StoreError):
+    """A membership's start date is missing, past, or too far ahead."""
+
+
+class MissingBirthdayError(NotEligibleError):
+    """The product has ages, and the person it is for has no date of birth on file."""
+
+    def __init__(self, message: str, member_id: int | None) -> None:
+        super().__init__(message)
+        # Whose date of birth to add: a household member, or the account holder when None.
+        self.member_id = member_id

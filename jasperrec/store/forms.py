@@ -1,4 +1,4 @@
-"""Store forms: catalogue filters, adding to the cart and changing quantities."""
+"""Store forms: catalogue filters, adding to the cart (for whom, from when) and quantities."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from flask_wtf import FlaskForm
+from wtforms import DateField
 from wtforms import IntegerField
 from wtforms import SelectChoice
 from wtforms import SelectField
@@ -97,6 +98,13 @@ class AddProgramForm(FlaskForm):
         """The household member chosen, or None for the account holder."""
         value: Any = self.participant.data
         return None if value == SELF else int(value)
+
+
+class AddProductForm(AddProgramForm):
+    """Choose who holds a pass, membership or visit card, and when a membership starts."""
+
+    participant = SelectField("Who is it for?", validators=[DataRequired()])
+    starts_on = DateField("Starts on", validators=[Optional()], format="%Y-%m-%d")
 
 
 class QuantityForm(FlaskForm):

@@ -1,4 +1,5 @@
-"""What the store holds about a resident: orders and their lines, registrations, the cart."""
+"""What the store holds about a resident: orders and their lines, registrations, the cart,
+passes and memberships with their visits and front-desk checks."""
 
 from __future__ import annotations
 
@@ -14,11 +15,14 @@ from jasperrec.personal_data import Row
 from jasperrec.personal_data import iso
 
 from .models import CartItem
+from .models import DeskCheck
+from .models import Entitlement
 from .models import Order
 from .models import OrderLine
 from .models import Program
 from .models import ProgramCoordinator
 from .models import Registration
+from .models import Visit
 from .service import participant_name
 
 AUTHORITY = (
@@ -40,7 +44,16 @@ class StoreData:
     # order_lines has no user column: it belongs to a person through its order.
     # program_coordinators names staff, not residents: the programs a staff member runs.
     tables = frozenset(
-        {"orders", "order_lines", "registrations", "cart_items", "program_coordinators"}
+        {
+            "orders",
+            "order_lines",
+            "registrations",
+            "cart_items",
+            "program_coordinators",
+            "entitlements",
+            "visits",
+            "desk_checks",
+        }
     )
 
     def export(self, user: User) -> list[Kind]:
@@ -76,6 +89,7 @@ class StoreData:
             _lines(orders),
             _registrations(user, registrations),
             _cart(user, cart),
+            *_passes(user),
         ]
         if user.is_staff:
             kinds.append(_coordinated(user))
@@ -205,6 +219,93 @@ def _cart(user: User, items: Sequence[CartItem]) -> Kind:
         title="Your cart",
         purpose="To keep what you picked until you check out.",
         retention="Until you check out or remove the item.",
+        authority=AUTHORITY,
+        rows=rows,
+    )
+
+
+def _passes(user: User) -> list[Kind]:
+    """The person's passes, the visits made on them, and each time a desk checked one."""
+    held = db.session.scalars(
+        sa.select(Entitlement)
+        .options(selectinload(Entitlement.order_line).selectinload(OrderLine.order))
+        .where(Entitlement.user_id == user.id)
+        .order_by(Entitlement.issued_at.desc(), Entitlement.id.desc())
+    ).all()
+    codes = {e.id: e.printed_code for e in held}
+    visits = db.session.scalars(
+        sa.select(Visit)
+        .where(Visit.entitlement_id.in_(codes))
+        .order_by(Visit.visited_at.desc(), Visit.id.desc())
+    ).all()
+    checks = db.session.scalars(
+        sa.select(DeskCheck)
+        .where(DeskCheck.entitlement_id.in_(codes))
+        .order_by(DeskCheck.checked_at.desc(), DeskCheck.id.desc())
+    ).all()
+    return [_entitlements(held), _visits(visits, codes), _desk_checks(checks, codes)]
+
+
+def _entitlements(held: Sequence[Entitlement]) -> Kind:
+    rows: tuple[Row, ...] = tuple(
+        {
+            "code": e.printed_code,
+            "product": e.product_name,
+            "holder": e.holder_name,
+            "facility": e.facility or "every facility",
+            "valid_from": iso(e.valid_from),
+            "valid_until": iso(e.valid_until),
+            "visits_total": e.visits_total,
+            "visits_used": e.visits_used,
+            "order_reference": e.order_line.order.reference,
+            "issued_at": iso(e.issued_at),
+        }
+        for e in held
+    )
+    return Kind(
+        key="entitlements",
+        title="Passes, memberships and visit cards",
+        purpose="To let each holder in at the front desk, and count the visits on a card.",
+        retention=FINANCIAL_RETENTION,
+        authority=AUTHORITY,
+        rows=rows,
+    )
+
+
+def _visits(visits: Sequence[Visit], codes: dict[int, str]) -> Kind:
+    rows: tuple[Row, ...] = tuple(
+        {"code": codes[v.entitlement_id], "facility": v.facility, "visited_at": iso(v.visited_at)}
+        for v in visits
+    )
+    return Kind(
+        key="visits",
+        title="Visits on your passes",
+        purpose="To count the visits used on a visit card, and how facilities are used.",
+        retention=FINANCIAL_RETENTION,
+        authority=AUTHORITY,
+        rows=rows,
+    )
+
+
+def _desk_checks(checks: Sequence[DeskCheck], codes: dict[int, str]) -> Kind:
+    rows: tuple[Row, ...] = tuple(
+        {
+            "code": codes[c.entitlement_id] if c.entitlement_id else None,
+            "facility": c.facility,
+            "action": c.action.value,
+            "outcome": c.outcome.value,
+            "checked_at": iso(c.checked_at),
+        }
+        for c in checks
+    )
+    return Kind(
+        key="desk_checks",
+        title="Front-desk checks of your passes",
+        purpose=(
+            "To show when and where staff looked up one of your passes, and what they were "
+            "told; staff who saw your name are also in who has viewed your record."
+        ),
+        retention="As long as the pass it checked is kept.",
         authority=AUTHORITY,
         rows=rows,
     )

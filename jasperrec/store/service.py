@@ -17,6 +17,8 @@ from jasperrec.db import utcnow
 from jasperrec.errors import NotFoundError
 from jasperrec.extensions import db
 
+from . import entitlements
+from . import stock
 from .eligibility import age_problem
 from .errors import CartLimitError
 from .errors import NotEligibleError
@@ -259,22 +261,63 @@ def add_program_to_cart(user: User, slug: str, member_id: int | None) -> CartIte
     return item
 
 
-def add_product_to_cart(user: User, slug: str, quantity: int) -> CartItem:
-    """Put a product in the cart, or raise the quantity of the one already there.
+def add_product_to_cart(
+    user: User,
+    slug: str,
+    quantity: int = 1,
+    *,
+    member_id: int | None = None,
+    starts_on: dt.date | None = None,
+) -> CartItem:
+    """Put a product in the cart: a pass, membership or visit card for one named person, or
+    some of anything else (raising the quantity of the one already there).
 
-    :raises NotFoundError:
+    :raises NotFoundError: no such product, or the member is not in this household.
+    :raises NotEligibleError, MissingBirthdayError, StartDateError: who or when does not fit.
     :raises CartLimitError: the quantity would pass the most one checkout sells.
+    :raises OutOfStockError: fewer are left than the cart would hold.
     """
     product = get_product(slug)
+    if product.kind.is_entitlement:
+        return _add_entitlement(user, product, member_id, starts_on)
     item = next((i for i in _cart_items(user) if i.product_id == product.id), None)
+    held = item.quantity if item is not None else 0
+    if held + quantity > MAX_QUANTITY:
+        raise CartLimitError(f"You can buy at most {MAX_QUANTITY} of {product.name} at once.")
+    stock.check_stock(product, held + quantity)
     if item is None:
         _check_room(user)
         item = CartItem(user_id=user.id, product=product, quantity=0)
         db.session.add(item)
-    if item.quantity + quantity > MAX_QUANTITY:
-        raise CartLimitError(f"You can buy at most {MAX_QUANTITY} of {product.name} at once.")
     item.quantity += quantity
     item.unit_price_seen_cents = product.price_cents
+    db.session.commit()
+    return item
+
+
+def _add_entitlement(
+    user: User, product: Product, member_id: int | None, starts_on: dt.date | None
+) -> CartItem:
+    member = _participant(user, member_id)
+    first_day = entitlements.check_start(product, starts_on, local_today())
+    entitlements.check_holder(user, product, member, first_day)
+    duplicate = any(
+        item.product_id == product.id and item.household_member_id == member_id
+        for item in _cart_items(user)
+    )
+    if duplicate:
+        name = participant_name(user, member)
+        raise NotEligibleError(f"{product.name} for {name} is already in your cart.")
+    _check_room(user)
+    item = CartItem(
+        user_id=user.id,
+        product=product,
+        household_member=member,
+        quantity=1,
+        starts_on=starts_on if product.kind is ProductKind.MEMBERSHIP else None,
+        unit_price_seen_cents=product.price_cents,
+    )
+    db.session.add(item)
     db.session.commit()
     return item
 
@@ -290,13 +333,19 @@ def update_quantity(user: User, item_id: int, quantity: int) -> CartItem:
     """Change how many of a product the cart holds.
 
     :raises NotFoundError: not an item in this resident's cart.
-    :raises CartLimitError: a program line, or a quantity outside 1 to 10.
+    :raises CartLimitError: a program or pass line, or a quantity outside 1 to 10.
+    :raises OutOfStockError: fewer are left.
     """
     item = _own_item(user, item_id)
-    if item.product_id is None:
+    if item.product is None:
         raise CartLimitError("A program registration is for one person; remove it instead.")
+    if item.product.kind.is_entitlement:
+        raise CartLimitError(
+            f"{item.product.name} is for one person; add another for someone else."
+        )
     if not 1 <= quantity <= MAX_QUANTITY:
         raise CartLimitError(f"Choose a quantity from 1 to {MAX_QUANTITY}.")
+    stock.check_stock(item.product, quantity)
     item.quantity = quantity
     db.session.commit()
     return item
@@ -322,13 +371,29 @@ def price_cart(user: User) -> Cart:
     for item in _cart_items(user):
         source = _source(item)
         unit = current_price(source, residency)
-        who = participant_name(user, item.household_member) if item.program else None
+        who = participant_name(user, item.household_member) if _is_named(item) else None
         gst = gst_on(unit * item.quantity) if source.is_taxable else 0
         seen = item.unit_price_seen_cents
         previous = seen if seen is not None and seen != unit else None
-        closed = closed_reason(item.program, now) if item.program else None
+        closed = _line_problem(item, now)
         lines.append(CartLine(item, source.name, who, unit, item.quantity, gst, previous, closed))
     return Cart(lines, residency)
+
+
+def _is_named(item: CartItem) -> bool:
+    """Tell whether the line is for one named person: a program, pass or membership."""
+    return item.program is not None or (
+        item.product is not None and item.product.kind.is_entitlement
+    )
+
+
+def _line_problem(item: CartItem, now: dt.datetime) -> str | None:
+    """Say why a line cannot be checked out as it is, or None."""
+    if item.program is not None:
+        return closed_reason(item.program, now)
+    if item.product is not None:
+        return stock.product_problem(item, item.product, local_today())
+    return None
 
 
 def accept_prices(user: User) -> None:

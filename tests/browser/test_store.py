@@ -90,12 +90,19 @@ def test_a_resident_registers_a_child_buys_a_pass_and_pays(
     expect(page.get_by_role("heading", level=1)).to_have_text("Cart")
 
     page.get_by_role("link", name="Passes and memberships").click()
-    page.get_by_label("Quantity of Youth 30-day pass").fill("2")
-    page.get_by_role("button", name=re.compile(r"^Add to cart\s+Youth 30-day pass$")).click()
-    expect(page.get_by_role("navigation", name="Main")).to_contain_text("Cart 3 items")
+    # A pass is issued to one person, chosen on the card of the pass.
+    youth_pass = page.locator("li.card").filter(
+        has=page.get_by_role("heading", name="Youth 30-day pass")
+    )
+    youth_pass.get_by_label("Who is it for?").select_option(label="Sam Lam")
+    youth_pass.get_by_role("button", name=re.compile(r"^Add to cart\s+Youth 30-day pass$")).click()
+    expect(page.get_by_role("navigation", name="Main")).to_contain_text("Cart 2 items")
+    expect(page.get_by_role("row", name=re.compile("Youth 30-day pass"))).to_contain_text(
+        "For Sam Lam"
+    )
     check_page(page)
-    # Swim Kids $84.00 (no GST) + 2 x $40.00 + $4.00 GST.
-    page.get_by_role("button", name="Check out and pay $168.00").click()
+    # Swim Kids $84.00 (no GST) + $40.00 + $2.00 GST.
+    page.get_by_role("button", name="Check out and pay $126.00").click()
 
     expect(page.get_by_role("heading", level=1)).to_contain_text("Pay")
     # The server says the hold in minutes; the script counts it down to the second.
@@ -103,11 +110,12 @@ def test_a_resident_registers_a_child_buys_a_pass_and_pays(
         re.compile(r"^(29|30) minutes? \d+ seconds?$")
     )
     check_page(page)
-    page.get_by_role("button", name="Pay $168.00 (simulated)").click()
+    page.get_by_role("button", name="Pay $126.00 (simulated)").click()
 
     expect(page.get_by_role("heading", level=1)).to_contain_text("Order JR-")
     expect(page.get_by_role("main")).to_contain_text("Registrations are confirmed")
     expect(page.get_by_role("row", name="Swim Kids Level 1")).to_contain_text("confirmed")
+    expect(page.get_by_role("row", name=re.compile("Youth 30-day pass"))).to_contain_text("Code ")
     check_page(page)
     receipts = [p.read_text() for p in live_server.outbox.glob("*-receipt-for-order-jr-*.eml")]
     assert any("To: robin.lam@example.ca" in text for text in receipts), receipts
@@ -126,9 +134,9 @@ def test_on_a_phone_store_pages_fit_and_the_cart_keeps_its_labels(
         page.goto(path)
         assert page.evaluate("document.documentElement.scrollWidth") <= 375, path
     page.goto("/store/passes-and-memberships")
-    page.get_by_role("button", name=re.compile(r"^Add to cart\s+Youth 30-day pass$")).click()
+    page.get_by_role("button", name=re.compile(r"^Add to cart\s+Jasper Rec water bottle$")).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Cart")
-    row = page.get_by_role("row", name="Youth 30-day pass")
+    row = page.get_by_role("row", name="Jasper Rec water bottle")
     for label in ("Price:", "Quantity:", "GST:", "Amount:"):
         expect(row.get_by_text(label)).to_be_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= 375

@@ -46,6 +46,27 @@ MATRIX: dict[str, tuple[str, str, dict[str, str] | None, dict[str, int]]] = {
     ),
     # The request is in the agent's department only: everyone else lacks need-to-know.
     "staff.person": ("GET", "/staff/people/{resident}", None, {AGENT: 200}),
+    # The front desk: agents and coordinators staff it. Without a facility chosen, a code
+    # sent to be checked goes back to the desk page to choose one.
+    "staff.front_desk": ("GET", "/staff/front-desk", None, {AGENT: 200, COORDINATOR: 200}),
+    "staff.set_front_desk_facility": (
+        "POST",
+        "/staff/front-desk/facility",
+        {"facility": "Jasper Aquatic Centre"},
+        {AGENT: 302, COORDINATOR: 302},
+    ),
+    "staff.check_code": (
+        "POST",
+        "/staff/front-desk/check",
+        {"code": "X"},
+        {AGENT: 302, COORDINATOR: 302},
+    ),
+    "staff.record_visit": (
+        "POST",
+        "/staff/front-desk/visit",
+        {"code": "X"},
+        {AGENT: 302, COORDINATOR: 302},
+    ),
     "staff.orders": ("GET", "/staff/orders?q=tremblay", None, {FINANCE: 200}),
     "staff.rosters": ("GET", "/staff/rosters", None, {COORDINATOR: 200}),
     "staff.roster": ("GET", "/staff/rosters/{program}", None, {COORDINATOR: 200}),
@@ -281,6 +302,7 @@ def world(department: Any, other_department: Any) -> dict[str, Any]:
         "colleague": colleague,
         "grant": grant,
         "order": factories.OrderFactory(user=resident),
+        # Also the facility (Jasper Aquatic Centre) the front desk is at.
         "program": factories.ProgramFactory(),
         "department": department,
         "other_department": other_department,

@@ -124,7 +124,7 @@ def test_the_same_program_for_the_same_person_goes_in_the_cart_once(user):
 
 
 def test_adding_a_product_again_raises_its_quantity(user):
-    product = factories.ProductFactory()
+    product = factories.ProductFactory(merchandise=True)
     service.add_product_to_cart(user, product.slug, 2)
     service.add_product_to_cart(user, product.slug, 3)
     [item] = _items(user)
@@ -132,7 +132,7 @@ def test_adding_a_product_again_raises_its_quantity(user):
 
 
 def test_a_product_quantity_stops_at_ten(user):
-    product = factories.ProductFactory()
+    product = factories.ProductFactory(merchandise=True)
     service.add_product_to_cart(user, product.slug, 8)
     with pytest.raises(CartLimitError, match="at most 10"):
         service.add_product_to_cart(user, product.slug, 3)
@@ -144,9 +144,9 @@ def test_the_cart_holds_at_most_the_configured_number_of_lines(app, user):
     app.config["STORE_CART_MAX_LINES"] = 2
     try:
         for _ in range(2):
-            service.add_product_to_cart(user, factories.ProductFactory().slug, 1)
+            service.add_product_to_cart(user, factories.ProductFactory(merchandise=True).slug, 1)
         with pytest.raises(CartLimitError, match="at most 2 items"):
-            service.add_product_to_cart(user, factories.ProductFactory().slug, 1)
+            service.add_product_to_cart(user, factories.ProductFactory(merchandise=True).slug, 1)
     finally:
         app.config["STORE_CART_MAX_LINES"] = 10
     assert len(_items(user)) == 2
@@ -154,7 +154,7 @@ def test_the_cart_holds_at_most_the_configured_number_of_lines(app, user):
 
 @pytest.mark.parametrize("quantity", [0, 11, -1])
 def test_update_quantity_refuses_out_of_range_values(user, quantity):
-    item = service.add_product_to_cart(user, factories.ProductFactory().slug, 2)
+    item = service.add_product_to_cart(user, factories.ProductFactory(merchandise=True).slug, 2)
     with pytest.raises(CartLimitError):
         service.update_quantity(user, item.id, quantity)
     db.session.expire_all()
@@ -162,7 +162,7 @@ def test_update_quantity_refuses_out_of_range_values(user, quantity):
 
 
 def test_update_quantity_changes_a_product_line_but_not_a_program_line(user):
-    item = service.add_product_to_cart(user, factories.ProductFactory().slug, 2)
+    item = service.add_product_to_cart(user, factories.ProductFactory(merchandise=True).slug, 2)
     service.update_quantity(user, item.id, 4)
     assert item.quantity == 4
     program_item = service.add_program_to_cart(
@@ -174,7 +174,7 @@ def test_update_quantity_changes_a_product_line_but_not_a_program_line(user):
 
 def test_items_in_someone_elses_cart_cannot_be_changed_or_removed(user):
     other = factories.UserFactory()
-    item = service.add_product_to_cart(other, factories.ProductFactory().slug, 1)
+    item = service.add_product_to_cart(other, factories.ProductFactory(merchandise=True).slug, 1)
     with pytest.raises(NotFoundError):
         service.update_quantity(user, item.id, 3)
     with pytest.raises(NotFoundError):
@@ -183,7 +183,7 @@ def test_items_in_someone_elses_cart_cannot_be_changed_or_removed(user):
 
 
 def test_remove_from_cart_deletes_the_item(user):
-    item = service.add_product_to_cart(user, factories.ProductFactory().slug, 1)
+    item = service.add_product_to_cart(user, factories.ProductFactory(merchandise=True).slug, 1)
     service.remove_from_cart(user, item.id)
     assert _items(user) == []
 
@@ -193,9 +193,13 @@ def test_price_cart_adds_gst_only_on_taxable_lines(user):
     service.add_program_to_cart(
         user, factories.ProgramFactory(price_cents=8_400, is_taxable=False).slug, child.id
     )
-    service.add_product_to_cart(user, factories.ProductFactory(price_cents=6_500).slug, 2)
     service.add_product_to_cart(
-        user, factories.ProductFactory(price_cents=2_500, is_taxable=False).slug, 1
+        user, factories.ProductFactory(merchandise=True, price_cents=6_500).slug, 2
+    )
+    service.add_product_to_cart(
+        user,
+        factories.ProductFactory(merchandise=True, price_cents=2_500, is_taxable=False).slug,
+        1,
     )
     cart = service.price_cart(user)
     assert [(line.subtotal_cents, line.gst_cents) for line in cart.lines] == [

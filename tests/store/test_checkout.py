@@ -37,7 +37,9 @@ def _fill(user, *, price=8_400, capacity=8):
     child = factories.HouseholdMemberFactory(user=user)
     program = factories.ProgramFactory(price_cents=price, capacity=capacity)
     service.add_program_to_cart(user, program.slug, child.id)
-    service.add_product_to_cart(user, factories.ProductFactory(price_cents=6_500).slug, 2)
+    service.add_product_to_cart(
+        user, factories.ProductFactory(merchandise=True, price_cents=6_500).slug, 2
+    )
     return program, child
 
 
@@ -52,7 +54,7 @@ def test_check_out_places_an_order_holds_spaces_and_empties_the_cart(user, fake_
     assert order.status is OrderStatus.PENDING
     assert (order.subtotal_cents, order.gst_cents, order.total_cents) == (21_400, 650, 22_050)
     assert order.lines[0].description == program.name
-    assert order.lines[1].description.startswith("Adult 30-day pass")
+    assert order.lines[1].description.startswith("Water bottle")
     assert (order.lines[1].quantity, order.lines[1].unit_price_cents) == (2, 6_500)
     registration = order.lines[0].registration
     assert (registration.status, registration.household_member_id) == (
@@ -86,7 +88,7 @@ def test_check_out_sends_the_processor_each_line_and_the_gst(user, fake_gateway)
 
 def test_check_out_needs_a_confirmed_email(fake_gateway):
     user = factories.UserFactory(unconfirmed=True)
-    service.add_product_to_cart(user, factories.ProductFactory().slug, 1)
+    service.add_product_to_cart(user, factories.ProductFactory(merchandise=True).slug, 1)
     with pytest.raises(EmailNotConfirmedError):
         _check_out(user, fake_gateway)
     assert _count(Order) == 0

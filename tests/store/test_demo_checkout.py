@@ -175,7 +175,7 @@ def test_a_resident_checks_out_and_pays_on_the_demo_page(
     client: Any, user: Any, log_in: Callable[..., Any], fake_gateway: FakeGateway
 ) -> None:
     log_in(user)
-    product = factories.ProductFactory(price_cents=4_000)
+    product = factories.ProductFactory(merchandise=True, price_cents=4_000)
     client.post(
         f"/store/passes-and-memberships/{product.slug}/add", data={f"p{product.id}-quantity": "2"}
     )

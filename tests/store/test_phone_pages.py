@@ -12,7 +12,7 @@ from tests import factories
 def test_cart_lines_label_each_value_for_the_stacked_table(client, user, log_in):
     program = factories.ProgramFactory(min_age=None, max_age=None)
     service.add_program_to_cart(user, program.slug, None)
-    service.add_product_to_cart(user, factories.ProductFactory().slug, 2)
+    service.add_product_to_cart(user, factories.ProductFactory(merchandise=True).slug, 2)
     log_in(user)
     page = client.get("/store/cart").get_data(as_text=True)
     for label in ("Price", "GST", "Amount"):
@@ -55,6 +55,8 @@ def test_a_summary_the_description_does_not_repeat_is_kept(client):
 
 
 def test_a_products_description_that_opens_with_its_summary_is_shown_once(client):
-    factories.ProductFactory(summary="Unlimited swims.", description="Unlimited swims. Any pool.")
+    factories.ProductFactory(
+        merchandise=True, summary="Unlimited swims.", description="Unlimited swims. Any pool."
+    )
     page = client.get("/store/passes-and-memberships").get_data(as_text=True)
     assert page.count("Unlimited swims.") == 1

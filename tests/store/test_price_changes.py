@@ -73,7 +73,7 @@ def test_a_move_out_of_town_is_a_price_change_too(app: Any, user: Any) -> None:
 
 
 def test_a_product_added_again_takes_todays_price_as_seen(app: Any, user: Any) -> None:
-    pass_ = factories.ProductFactory(price_cents=6_500)
+    pass_ = factories.ProductFactory(merchandise=True, price_cents=6_500)
     service.add_product_to_cart(user, pass_.slug, 1)
     pass_.price_cents = 7_000
     assert service.price_cart(user).has_price_changes

@@ -33,7 +33,7 @@ def test_the_cart_page_does_not_grow_with_its_lines(
     app.config["STORE_CART_MAX_LINES"] = 20
     member = factories.HouseholdMemberFactory(user=user)
     service.add_program_to_cart(user, factories.ProgramFactory().slug, member.id)
-    service.add_product_to_cart(user, factories.ProductFactory().slug, 1)
+    service.add_product_to_cart(user, factories.ProductFactory(merchandise=True).slug, 1)
     db.session.commit()
     log_in(user)
     client.get("/store/cart")
@@ -41,6 +41,6 @@ def test_the_cart_page_does_not_grow_with_its_lines(
     for _ in range(4):
         kid = factories.HouseholdMemberFactory(user=user)
         service.add_program_to_cart(user, factories.ProgramFactory().slug, kid.id)
-        service.add_product_to_cart(user, factories.ProductFactory().slug, 1)
+        service.add_product_to_cart(user, factories.ProductFactory(merchandise=True).slug, 1)
     db.session.commit()
     assert count_queries(lambda: client.get("/store/cart")) == one

@@ -97,7 +97,7 @@ def test_a_participant_from_another_household_is_not_offered(client, user, log_i
 
 
 def test_the_passes_page_lists_products_by_kind(client):
-    factories.ProductFactory(name="Adult 30-day pass")
+    factories.ProductFactory(merchandise=True, name="Adult 30-day pass")
     page = client.get("/store/passes-and-memberships").get_data(as_text=True)
     assert "<h2" in page
     assert "Adult 30-day pass" in page
@@ -106,7 +106,7 @@ def test_the_passes_page_lists_products_by_kind(client):
 
 
 def test_a_resident_buys_a_pass_into_the_cart(client, user, log_in):
-    product = factories.ProductFactory()
+    product = factories.ProductFactory(merchandise=True)
     log_in(user)
     response = client.post(
         f"/store/passes-and-memberships/{product.slug}/add", data={f"p{product.id}-quantity": "3"}
@@ -117,7 +117,7 @@ def test_a_resident_buys_a_pass_into_the_cart(client, user, log_in):
 
 @pytest.mark.parametrize(("quantity", "message"), [("0", "from 1 to 10"), ("", "Enter a")])
 def test_a_bad_quantity_is_explained_and_changes_nothing(client, user, log_in, quantity, message):
-    product = factories.ProductFactory()
+    product = factories.ProductFactory(merchandise=True)
     log_in(user)
     response = client.post(
         f"/store/passes-and-memberships/{product.slug}/add",
@@ -135,7 +135,9 @@ def test_the_cart_needs_a_signed_in_resident(client):
 
 
 def test_the_cart_shows_totals_with_gst(client, user, log_in):
-    service.add_product_to_cart(user, factories.ProductFactory(price_cents=6_500).slug, 2)
+    service.add_product_to_cart(
+        user, factories.ProductFactory(merchandise=True, price_cents=6_500).slug, 2
+    )
     log_in(user)
     page = client.get("/store/cart").get_data(as_text=True)
     assert "$130.00" in page
@@ -146,7 +148,7 @@ def test_the_cart_shows_totals_with_gst(client, user, log_in):
 
 def test_the_cart_warns_an_unconfirmed_resident_before_checkout(client, log_in):
     user = factories.UserFactory(unconfirmed=True)
-    service.add_product_to_cart(user, factories.ProductFactory().slug, 1)
+    service.add_product_to_cart(user, factories.ProductFactory(merchandise=True).slug, 1)
     log_in(user)
     assert "Confirm your email address" in client.get("/store/cart").get_data(as_text=True)
     response = client.post("/store/checkout", follow_redirects=True)
@@ -155,7 +157,7 @@ def test_the_cart_warns_an_unconfirmed_resident_before_checkout(client, log_in):
 
 
 def test_quantities_change_and_items_leave_the_cart(client, user, log_in):
-    item = service.add_product_to_cart(user, factories.ProductFactory().slug, 1)
+    item = service.add_product_to_cart(user, factories.ProductFactory(merchandise=True).slug, 1)
     log_in(user)
     client.post(f"/store/cart/{item.id}/quantity", data={f"i{item.id}-quantity": "4"})
     assert _items(user)[0].quantity == 4
@@ -171,7 +173,9 @@ def test_quantities_change_and_items_leave_the_cart(client, user, log_in):
 
 
 def test_another_residents_cart_item_is_404(client, user, log_in):
-    item = service.add_product_to_cart(factories.UserFactory(), factories.ProductFactory().slug, 1)
+    item = service.add_product_to_cart(
+        factories.UserFactory(), factories.ProductFactory(merchandise=True).slug, 1
+    )
     log_in(user)
     assert client.post(f"/store/cart/{item.id}/remove").status_code == 404
     assert client.post(f"/store/cart/{item.id}/quantity", data={}).status_code == 302
@@ -181,7 +185,7 @@ def test_another_residents_cart_item_is_404(client, user, log_in):
 
 
 def test_checkout_sends_the_resident_to_the_payment_page(client, user, log_in, fake_gateway):
-    service.add_product_to_cart(user, factories.ProductFactory().slug, 1)
+    service.add_product_to_cart(user, factories.ProductFactory(merchandise=True).slug, 1)
     log_in(user)
     response = client.post("/store/checkout")
     assert response.status_code == 303
@@ -194,7 +198,7 @@ def test_checkout_sends_the_resident_to_the_payment_page(client, user, log_in, f
 
 
 def test_a_checkout_the_processor_refuses_keeps_the_cart(client, user, log_in, fake_gateway):
-    service.add_product_to_cart(user, factories.ProductFactory().slug, 1)
+    service.add_product_to_cart(user, factories.ProductFactory(merchandise=True).slug, 1)
     log_in(user)
     fake_gateway.fail_next_call()
     response = client.post("/store/checkout", follow_redirects=True)
@@ -222,7 +226,7 @@ def test_a_pending_order_says_payment_is_being_confirmed(client, user, log_in):
 
 
 def test_leaving_the_payment_page_offers_to_cancel(client, user, log_in, fake_gateway):
-    product = factories.ProductFactory()
+    product = factories.ProductFactory(merchandise=True)
     service.add_product_to_cart(user, product.slug, 2)
     log_in(user)
     client.post("/store/checkout")
@@ -299,7 +303,7 @@ def test_the_navigation_links_programs_passes_and_cart(client):
 
 
 def test_the_header_shows_how_many_items_the_cart_holds(client, user, log_in):
-    service.add_product_to_cart(user, factories.ProductFactory().slug, 3)
+    service.add_product_to_cart(user, factories.ProductFactory(merchandise=True).slug, 3)
     log_in(user)
     page = client.get("/").get_data(as_text=True)
     assert '<span class="badge">3<span class="visually-hidden"> items</span></span>' in page

@@ -20,6 +20,7 @@ from . import categories  # noqa: E402
 from . import closures  # noqa: E402
 from . import console  # noqa: E402
 from . import desk  # noqa: E402
+from . import front_desk  # noqa: E402
 from . import orders  # noqa: E402
 from . import people  # noqa: E402
 from . import privacy  # noqa: E402
@@ -37,6 +38,7 @@ __all__ = [
     "closures",
     "console",
     "desk",
+    "front_desk",
     "orders",
     "people",
     "privacy",

@@ -10,8 +10,20 @@ bp = Blueprint("store", __name__, url_prefix="/store")
 from . import cart  # noqa: E402
 from . import catalogue  # noqa: E402
 from . import orders  # noqa: E402
+from . import passes  # noqa: E402
 from . import payments  # noqa: E402
+from . import products  # noqa: E402
 from . import registrations  # noqa: E402
 from . import statements  # noqa: E402
 
-__all__ = ["bp", "cart", "catalogue", "orders", "payments", "registrations", "statements"]
+__all__ = [
+    "bp",
+    "cart",
+    "catalogue",
+    "orders",
+    "passes",
+    "payments",
+    "products",
+    "registrations",
+    "statements",
+]

@@ -1,4 +1,4 @@
-"""The program guide and the passes and memberships on sale."""
+"""The program guide: filters, search, and a program's page with its Add form."""
 
 from __future__ import annotations
 
@@ -9,7 +9,6 @@ from flask import request
 from flask import url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
-from flask_login import login_required
 
 from .. import catalogue
 from .. import eligibility
@@ -19,8 +18,6 @@ from ..eligibility import Participant
 from ..errors import StoreError
 from ..forms import AddProgramForm
 from ..forms import ProgramFilterForm
-from ..forms import QuantityForm
-from ..models import ProductKind
 from ..models import Program
 from ..models import TimeOfDay
 from ..residency import residency_of
@@ -95,29 +92,3 @@ def program(slug: str) -> ResponseReturnValue:
             flash(f"{listing.program.name} is in your cart.", "success")
             return redirect(url_for("store.cart"))
     return _program_page(listing, form, participants)
-
-
-@bp.route("/passes-and-memberships")
-def products() -> ResponseReturnValue:
-    on_sale = service.list_products()
-    kinds = {kind: [p for p in on_sale if p.kind is kind] for kind in ProductKind}
-    forms = {p.id: QuantityForm(prefix=f"p{p.id}") for p in on_sale}
-    return render_template("store/products.html", kinds=kinds, forms_by_id=forms)
-
-
-@bp.route("/passes-and-memberships/<slug>/add", methods=["POST"])
-@login_required
-def add_product(slug: str) -> ResponseReturnValue:
-    product = service.get_product(slug)
-    form = QuantityForm(prefix=f"p{product.id}")
-    if not form.validate_on_submit():
-        problem = form.quantity.errors[0] if form.quantity.errors else "please try again"
-        flash(f"{product.name}: {problem}", "error")
-        return redirect(url_for("store.products"))
-    try:
-        service.add_product_to_cart(current_user, slug, form.quantity.data)
-    except StoreError as error:
-        flash(str(error), "error")
-        return redirect(url_for("store.products"))
-    flash(f"{product.name} is in your cart.", "success")
-    return redirect(url_for("store.cart"))
