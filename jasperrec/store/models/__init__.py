@@ -1,0 +1,68 @@
+"""The store's tables: programs, products and passes, carts, orders and registrations.
+
+Split by what they describe; import them from here.
+"""
+
+from __future__ import annotations
+
+from .orders import MAX_QUANTITY
+from .orders import CartItem
+from .orders import Order
+from .orders import OrderLine
+from .orders import OrderStatus
+from .orders import PaymentMethod
+from .orders import ProcessedEvent
+from .orders import Registration
+from .orders import RegistrationStatus
+from .products import CODE_ALPHABET
+from .products import CODE_LENGTH
+from .products import DeskAction
+from .products import DeskCheck
+from .products import DeskOutcome
+from .products import Entitlement
+from .products import Product
+from .products import ProductKind
+from .products import Visit
+from .programs import PROGRAM_SEARCH_VECTOR
+from .programs import SEARCH_CONFIGURATION
+from .programs import Program
+from .programs import ProgramApproval
+from .programs import ProgramCategory
+from .programs import ProgramCoordinator
+from .programs import ProgramMeeting
+from .programs import ProgramPrerequisite
+from .programs import ProgramStatus
+from .programs import ProgramStatusChange
+from .programs import TimeOfDay
+
+__all__ = [
+    "CODE_ALPHABET",
+    "CODE_LENGTH",
+    "CartItem",
+    "DeskAction",
+    "DeskCheck",
+    "DeskOutcome",
+    "Entitlement",
+    "MAX_QUANTITY",
+    "Order",
+    "OrderLine",
+    "OrderStatus",
+    "PROGRAM_SEARCH_VECTOR",
+    "PaymentMethod",
+    "ProcessedEvent",
+    "Product",
+    "ProductKind",
+    "Program",
+    "ProgramApproval",
+    "ProgramCategory",
+    "ProgramCoordinator",
+    "ProgramMeeting",
+    "ProgramPrerequisite",
+    "ProgramStatus",
+    "ProgramStatusChange",
+    "Registration",
+    "RegistrationStatus",
+    "SEARCH_CONFIGURATION",
+    "TimeOfDay",
+    "Visit",
+]
