@@ -31,6 +31,7 @@ STAFF_NAVIGATION = (
     ("Front desk", "staff.front_desk", Permission.STORE_ENTITLEMENTS_CHECK),
     ("Orders", "staff.orders", Permission.STORE_ORDERS_VIEW),
     ("Programs", "staff.programs", Permission.STORE_PROGRAMS_MANAGE),
+    ("Products", "staff.products", Permission.STORE_PROGRAMS_MANAGE),
     ("Rosters", "staff.rosters", Permission.STORE_ROSTERS_VIEW),
     ("Register at the desk", "staff.desk_programs", Permission.STORE_REGISTRATIONS_CREATE),
     ("Request categories", "staff.categories", Permission.HELPDESK_CATEGORIES_MANAGE),

@@ -84,3 +84,7 @@ class MissingBirthdayError(NotEligibleError):
         super().__init__(message)
         # Whose date of birth to add: a household member, or the account holder when None.
         self.member_id = member_id
+
+
+class ProductInvalidError(ProgramInvalidError):
+    """A product's details break the rules for its kind; each problem is given by field."""

@@ -13,6 +13,7 @@ from jasperrec.personal_data import Kind
 from jasperrec.personal_data import Row
 from jasperrec.personal_data import iso
 
+from .models import ProductStatusChange
 from .models import ProgramApproval
 from .models import ProgramStatusChange
 from .personal_data import AUTHORITY
@@ -25,7 +26,7 @@ class ProgramData:
     """The program approvals and status changes provider in the personal-data registry."""
 
     name = "store programs"
-    tables = frozenset({"program_approvals", "program_status_changes"})
+    tables = frozenset({"program_approvals", "program_status_changes", "product_status_changes"})
 
     def export(self, user: User) -> list[Kind]:
         """Return the person's approvals, and the approvals and status changes they made."""
@@ -48,6 +49,12 @@ class ProgramData:
             .where(ProgramStatusChange.changed_by_id == user.id)
             .order_by(ProgramStatusChange.changed_at.desc(), ProgramStatusChange.id.desc())
         ).all()
+        products = db.session.scalars(
+            sa.select(ProductStatusChange)
+            .options(selectinload(ProductStatusChange.product))
+            .where(ProductStatusChange.changed_by_id == user.id)
+            .order_by(ProductStatusChange.changed_at.desc(), ProductStatusChange.id.desc())
+        ).all()
         given: tuple[Row, ...] = tuple(
             {
                 "program": a.program.name,
@@ -67,6 +74,15 @@ class ProgramData:
                 "reason": c.reason,
             }
             for c in changes
+        ) + tuple(
+            {
+                "program": f"{c.product.name} (product)",
+                "from": "withdrawn" if c.on_sale else "on sale",
+                "to": "on sale" if c.on_sale else "withdrawn",
+                "changed_at": iso(c.changed_at),
+                "reason": None,
+            }
+            for c in products
         )
         return [
             Kind(
@@ -80,7 +96,7 @@ class ProgramData:
             ),
             Kind(
                 key="program_status_changes",
-                title="Programs you published, withdrew or cancelled (staff)",
+                title="Programs and products you published, withdrew or cancelled (staff)",
                 purpose="To record who changed a program's status, when and why.",
                 retention=STAFF_RETENTION,
                 authority=AUTHORITY,

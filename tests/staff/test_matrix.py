@@ -169,6 +169,10 @@ MATRIX: dict[str, tuple[str, str, dict[str, str] | None, dict[str, int]]] = {
         {"email": "a@example.org"},
         {COORDINATOR: 404},
     ),
+    "staff.products": ("GET", "/staff/products", None, {COORDINATOR: 200}),
+    "staff.new_product": ("GET", "/staff/products/new", None, {COORDINATOR: 200}),
+    "staff.product": ("GET", "/staff/products/999999", None, {COORDINATOR: 404}),
+    "staff.product_sale": ("POST", "/staff/products/999999/sale", {}, {COORDINATOR: 404}),
     "staff.program_sections": ("GET", "/staff/program-sections", None, {COORDINATOR: 200}),
     "staff.rename_section": (
         "POST",

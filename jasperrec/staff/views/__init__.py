@@ -24,6 +24,7 @@ from . import front_desk  # noqa: E402
 from . import orders  # noqa: E402
 from . import people  # noqa: E402
 from . import privacy  # noqa: E402
+from . import products  # noqa: E402
 from . import program_sections  # noqa: E402
 from . import programs  # noqa: E402
 from . import requests  # noqa: E402
@@ -42,6 +43,7 @@ __all__ = [
     "orders",
     "people",
     "privacy",
+    "products",
     "program_sections",
     "programs",
     "requests",

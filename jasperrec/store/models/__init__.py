@@ -22,6 +22,7 @@ from .products import DeskOutcome
 from .products import Entitlement
 from .products import Product
 from .products import ProductKind
+from .products import ProductStatusChange
 from .products import Visit
 from .programs import PROGRAM_SEARCH_VECTOR
 from .programs import SEARCH_CONFIGURATION
@@ -52,6 +53,7 @@ __all__ = [
     "ProcessedEvent",
     "Product",
     "ProductKind",
+    "ProductStatusChange",
     "Program",
     "ProgramApproval",
     "ProgramCategory",

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Mapped
 from sqlalchemy.orm import mapped_column
 from sqlalchemy.orm import relationship
 
+from jasperrec.auth.models import User
 from jasperrec.db import created_at
 from jasperrec.db import intpk
 from jasperrec.db import money_cents
@@ -195,3 +196,20 @@ class DeskCheck(db.Model):  # type: ignore[name-defined,misc]
     action: Mapped[DeskAction]
     outcome: Mapped[DeskOutcome]
     entitlement_id: Mapped[int | None] = mapped_column(sa.ForeignKey("entitlements.id"), index=True)
+
+
+class ProductStatusChange(db.Model):  # type: ignore[name-defined,misc]
+    """Who put a product on sale or withdrew it, and when."""
+
+    __tablename__ = "product_status_changes"
+
+    id: Mapped[intpk]
+    product_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("products.id", ondelete="CASCADE"), index=True
+    )
+    on_sale: Mapped[bool]
+    changed_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    changed_at: Mapped[created_at]
+
+    product: Mapped[Product] = relationship()
+    changed_by: Mapped[User] = relationship()
