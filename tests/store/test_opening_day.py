@@ -1,0 +1,92 @@
+"""Opening day: a hundred households check out at once for a program with ten spaces, each on
+its own connection. Exactly ten are enrolled; every other one is told the program is full."""
+
+from __future__ import annotations
+
+import threading
+from collections import Counter
+from collections.abc import Iterator
+
+import pytest
+import sqlalchemy as sa
+from flask import Flask
+
+from jasperrec.auth.models import HouseholdMember
+from jasperrec.auth.models import User
+from jasperrec.extensions import db
+from jasperrec.store import checkout
+from jasperrec.store.errors import StoreError
+from jasperrec.store.models import CartItem
+from jasperrec.store.models import Order
+from jasperrec.store.models import OrderLine
+from jasperrec.store.models import Program
+from jasperrec.store.models import Registration
+from tests import factories
+
+URL = "http://127.0.0.1:5000/store/checkout/complete?session_id={CHECKOUT_SESSION_ID}"
+HOUSEHOLDS = 100
+SPACES = 10
+SLUG = "opening-day-swim"
+
+
+@pytest.fixture
+def cleanup(app: Flask) -> Iterator[None]:
+    """Delete the rows the rush committed."""
+    yield
+    db.session.remove()
+    users = sa.select(User.id).where(User.email.like("opening%@example.ca"))
+    orders = sa.select(Order.id).where(Order.user_id.in_(users))
+    lines = sa.select(OrderLine.id).where(OrderLine.order_id.in_(orders))
+    for statement in (
+        sa.delete(Registration).where(Registration.order_line_id.in_(lines)),
+        sa.delete(OrderLine).where(OrderLine.order_id.in_(orders)),
+        sa.delete(Order).where(Order.id.in_(orders)),
+        sa.delete(CartItem).where(CartItem.user_id.in_(users)),
+        sa.delete(HouseholdMember).where(HouseholdMember.user_id.in_(users)),
+        sa.delete(Program).where(Program.slug == SLUG),
+        sa.delete(User).where(User.email.like("opening%@example.ca")),
+    ):
+        db.session.execute(statement)
+    db.session.commit()
+
+
+@pytest.mark.commits
+def test_a_hundred_checkouts_at_once_enrol_exactly_ten(app, cleanup, fake_gateway):
+    program = factories.ProgramFactory(slug=SLUG, capacity=SPACES, min_age=None, max_age=None)
+    ids = []
+    for n in range(HOUSEHOLDS):
+        parent = factories.UserFactory(email=f"opening{n}@example.ca")
+        child = factories.HouseholdMemberFactory(user=parent)
+        db.session.add(CartItem(user_id=parent.id, program=program, household_member=child))
+        ids.append(parent.id)
+    db.session.commit()
+    program_id = program.id
+    db.session.remove()
+    start = threading.Barrier(HOUSEHOLDS, timeout=30)
+    outcomes: list[str] = []
+
+    def rush(user_id: int) -> None:
+        start.wait()
+        with app.app_context():
+            try:
+                checkout.check_out(db.session.get(User, user_id), fake_gateway, URL, URL)
+                outcomes.append("placed")
+            except StoreError as error:
+                outcomes.append(type(error).__name__)
+            except Exception as error:  # noqa: BLE001 (reported by the assertion below)
+                outcomes.append(repr(error))
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=rush, args=(user_id,)) for user_id in ids]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+
+    assert Counter(outcomes) == {"placed": SPACES, "ProgramFullError": HOUSEHOLDS - SPACES}
+    held = sa.select(sa.func.count(Registration.id)).where(Registration.program_id == program_id)
+    assert db.session.scalar(held) == SPACES
+    # Those told it is full keep the program in their cart, and no order was left behind.
+    placed = sa.select(sa.func.count(Order.id)).where(Order.user_id.in_(ids))
+    assert db.session.scalar(placed) == SPACES
