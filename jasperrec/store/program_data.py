@@ -65,7 +65,7 @@ class ProgramData:
             }
             for a in approvals
         )
-        made: tuple[Row, ...] = tuple(
+        programs: tuple[Row, ...] = tuple(
             {
                 "program": c.program.name,
                 "from": c.from_status.value,
@@ -74,7 +74,8 @@ class ProgramData:
                 "reason": c.reason,
             }
             for c in changes
-        ) + tuple(
+        )
+        made: tuple[Row, ...] = programs + tuple(
             {
                 "program": f"{c.product.name} (product)",
                 "from": "withdrawn" if c.on_sale else "on sale",

@@ -163,3 +163,14 @@ def test_others_without_the_permission_are_refused(
 ) -> None:
     staff_log_in(make_staff(Role.FINANCE, departments=[]))
     assert client.get("/staff/products").status_code == 403
+
+
+def test_a_staff_members_download_lists_the_products_they_put_on_sale(coordinator: Any) -> None:
+    from jasperrec.store.program_data import ProgramData
+
+    product = factories.ProductFactory(name="Winter skate pass", is_published=False)
+    shelf.set_on_sale(coordinator, product, True)
+    kinds = {kind.key: kind for kind in ProgramData().export(coordinator)}
+    (row,) = kinds["program_status_changes"].rows
+    assert row["program"] == "Winter skate pass (product)"
+    assert (row["from"], row["to"]) == ("withdrawn", "on sale")
