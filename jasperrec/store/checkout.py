@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import logging
+from typing import Any
 
 import sqlalchemy as sa
 from flask import current_app
@@ -17,15 +17,14 @@ from jasperrec.db import utcnow
 from jasperrec.errors import NotFoundError
 from jasperrec.extensions import db
 from jasperrec.mail import send_mail
-from jasperrec.tasks import crontab
-from jasperrec.tasks import periodic_task
 
 from . import entitlements
+from . import order_status
+from . import settlement
 from . import stock
 from .errors import CartEmptyError
 from .errors import EmailNotConfirmedError
 from .errors import OrderNotPendingError
-from .errors import PaymentMismatchError
 from .errors import PriceChangedError
 from .errors import RegistrationClosedError
 from .models import CartItem
@@ -34,7 +33,6 @@ from .models import OrderLine
 from .models import OrderStatus
 from .models import Program
 from .models import Registration
-from .models import RegistrationStatus
 from .payments import CheckoutLine
 from .payments import PaymentGateway
 from .prices import Cart
@@ -43,8 +41,6 @@ from .service import check_eligible
 from .service import local_today
 from .service import price_cart
 from .service import spaces_left
-
-log = logging.getLogger(__name__)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -59,8 +55,9 @@ class Checkout:
 def check_out(user: User, gateway: PaymentGateway, success_url: str, cancel_url: str) -> Checkout:
     """Turn the cart into an order, hold its program spaces, and start the payment.
 
-    Everything happens in one transaction: if the payment cannot start, no order, hold
-    or emptied cart is left behind.
+    The order and its held spaces commit first, and the payment is started with no lock
+    held, so a slow processor never makes other checkouts wait; if it cannot start, the
+    order is cancelled, its spaces and stock released and the items put back in the cart.
 
     :raises EmailNotConfirmedError, CartEmptyError, PriceChangedError:
     :raises RegistrationClosedError, NotEligibleError, ProgramFullError: a program changed
@@ -74,38 +71,68 @@ def check_out(user: User, gateway: PaymentGateway, success_url: str, cancel_url:
             "Confirm your email address before you buy: your receipt goes there."
         )
     try:
-        _lock_cart(user)
-        cart = price_cart(user)
-        if not cart.lines:
-            raise CartEmptyError("Your cart is empty.")
-        # First, so a product that ran out is named as such, not as a closed line.
-        stock.take_stock(line.item for line in cart.lines)
-        if cart.closed_lines:
-            raise RegistrationClosedError(str(cart.closed_lines[0].closed_reason))
-        if cart.has_price_changes:
-            raise PriceChangedError(
-                "A price changed since you added it to your cart. Check the new price and "
-                "accept it before you pay."
-            )
-        _lock_programs(cart)
-        order = _place_order(user, cart)
-        if order.total_cents == 0:
-            return _settle_free_order(order)
-        session = gateway.create_checkout_session(
-            reference=order.reference,
-            customer_email=user.email or "",
-            currency=order.currency,
-            lines=_payment_lines(order),
-            success_url=success_url,
-            cancel_url=cancel_url,
-            expires_at=order.expires_at,
-        )
+        order = _hold(user)
     except Exception:
         db.session.rollback()
         raise
+    if order.total_cents == 0:
+        return _settle_free_order(order)
+    order_id, request = order.id, _session_request(order, user, success_url, cancel_url)
+    db.session.commit()
+    # Nothing may read the session until the payment has started: a read would open a
+    # transaction, which on SQLite holds the database's write lock through the call.
+    try:
+        session = gateway.create_checkout_session(**request)
+    except Exception:
+        db.session.rollback()
+        _give_up(user, order_id)
+        raise
+    order = db.session.get_one(Order, order_id)
     order.checkout_session_id = session.id
     db.session.commit()
     return Checkout(order, session.url)
+
+
+def _hold(user: User) -> Order:
+    """Place the order from the cart, taking its stock and holding its spaces; flushes."""
+    _lock_cart(user)
+    cart = price_cart(user)
+    if not cart.lines:
+        raise CartEmptyError("Your cart is empty.")
+    # First, so a product that ran out is named as such, not as a closed line.
+    stock.take_stock(line.item for line in cart.lines)
+    if cart.closed_lines:
+        raise RegistrationClosedError(str(cart.closed_lines[0].closed_reason))
+    if cart.has_price_changes:
+        raise PriceChangedError(
+            "A price changed since you added it to your cart. Check the new price and "
+            "accept it before you pay."
+        )
+    _lock_programs(cart)
+    return _place_order(user, cart)
+
+
+def _session_request(order: Order, user: User, success_url: str, cancel_url: str) -> dict[str, Any]:
+    """What the processor needs to start the payment, read before the order is committed."""
+    return {
+        "reference": order.reference,
+        "customer_email": user.email or "",
+        "currency": order.currency,
+        "lines": _payment_lines(order),
+        "success_url": success_url,
+        "cancel_url": cancel_url,
+        "expires_at": order.expires_at,
+        # Derived from our own row: a retry returns the same session, never a second one.
+        "idempotency_key": f"order-{order.id}-session",
+    }
+
+
+def _give_up(user: User, order_id: int) -> None:
+    """Cancel an order whose payment could not start: release it, refill the cart; commits."""
+    order = db.session.get_one(Order, order_id)
+    settlement.close(order, OrderStatus.CANCELLED, "the payment could not start", user)
+    _refill_cart(user, order)
+    db.session.commit()
 
 
 def _lock_cart(user: User) -> None:
@@ -139,7 +166,7 @@ def _place_order(user: User, cart: Cart) -> Order:
     for line in cart.lines:
         _add_order_line(user, order, line)
         db.session.delete(line.item)
-    db.session.flush()
+    order_status.start(order, OrderStatus.PENDING, "placed online", user)
     return order
 
 
@@ -185,12 +212,6 @@ def _line_name(line: OrderLine) -> str:
     return line.description
 
 
-def find_order_by_session(checkout_session_id: str) -> Order | None:
-    """Return the order paid through a checkout session, if there is one."""
-    query = sa.select(Order).where(Order.checkout_session_id == checkout_session_id)
-    return db.session.scalar(query)
-
-
 def get_order_for(user: User, order_id: int) -> Order:
     """Return one of the resident's own orders.
 
@@ -210,7 +231,7 @@ def get_order_for_session(user: User, checkout_session_id: str) -> Order:
 
     :raises NotFoundError:
     """
-    order = find_order_by_session(checkout_session_id)
+    order = settlement.find_order_by_session(checkout_session_id)
     if order is None or order.user_id != user.id:
         raise NotFoundError(checkout_session_id)
     return order
@@ -227,77 +248,12 @@ def list_orders_for(user: User, page: int = 1) -> Pagination:
     return paginate_clamped(query, page, ORDERS_PAGE_SIZE)
 
 
-def _set_registrations(order: Order, status: RegistrationStatus) -> None:
-    for line in order.lines:
-        if line.registration is not None:
-            line.registration.status = status
-
-
-def record_payment(
-    checkout_session_id: str, payment_intent_id: str | None, amount_total_cents: int
-) -> Order | None:
-    """Mark the order paid, confirm its registrations, and email the receipt.
-
-    A payment that arrives after the order expired is still recorded: the money was taken,
-    so the resident keeps the spaces. Returns None when no order has that session.
-
-    :raises PaymentMismatchError: the amount paid is not the order's total.
-    """
-    order = find_order_by_session(checkout_session_id)
-    if order is None or order.status is OrderStatus.PAID:
-        db.session.commit()
-        return order
-    if amount_total_cents != order.total_cents:
-        raise PaymentMismatchError(
-            f"Order {order.reference}: paid {amount_total_cents}, total {order.total_cents}."
-        )
-    if not order.is_pending:
-        log.warning("Order %s was paid after it was %s.", order.reference, order.status.value)
-    _mark_paid(order, payment_intent_id)
-    db.session.commit()
-    send_mail(order.user.email, "store/receipt", order=order, user=order.user)
-    return order
-
-
-def _mark_paid(order: Order, payment_intent_id: str | None) -> None:
-    if not order.is_pending:
-        stock.take_again(order.lines)
-    order.status = OrderStatus.PAID
-    order.payment_intent_id = payment_intent_id
-    order.paid_at = utcnow()
-    order.closed_at = None
-    _set_registrations(order, RegistrationStatus.CONFIRMED)
-    entitlements.issue_for(order, local_today())
-
-
 def _settle_free_order(order: Order) -> Checkout:
     """Confirm an order that costs nothing: card processors refuse a payment of $0."""
-    _mark_paid(order, None)
+    settlement.mark_paid(order, None, "nothing was owed", order.user)
     db.session.commit()
     send_mail(order.user.email, "store/receipt", order=order, user=order.user)
     return Checkout(order, None)
-
-
-def _close(order: Order, status: OrderStatus) -> None:
-    """Close a pending order unpaid: release its spaces and give its stock back."""
-    stock.give_back(order.lines)
-    order.status = status
-    order.closed_at = utcnow()
-    _set_registrations(order, RegistrationStatus.CANCELLED)
-
-
-def expire_checkout(checkout_session_id: str) -> Order | None:
-    """Expire an unpaid order and release the spaces it held.
-
-    Returns None when no pending order has that session.
-    """
-    order = find_order_by_session(checkout_session_id)
-    if order is None or not order.is_pending:
-        db.session.commit()
-        return None
-    _close(order, OrderStatus.EXPIRED)
-    db.session.commit()
-    return order
 
 
 def cancel_checkout(user: User, gateway: PaymentGateway, checkout_session_id: str) -> Order:
@@ -312,14 +268,23 @@ def cancel_checkout(user: User, gateway: PaymentGateway, checkout_session_id: st
     order = get_order_for_session(user, checkout_session_id)
     if not order.is_pending:
         raise OrderNotPendingError(f"Order {order.reference} is already {order.status.value}.")
+    if order.is_payment_delayed:
+        raise OrderNotPendingError(
+            f"The payment for order {order.reference} is on its way from your bank; it can "
+            "no longer be cancelled here."
+        )
     gateway.expire_checkout_session(checkout_session_id)
-    _close(order, OrderStatus.CANCELLED)
+    settlement.close(order, OrderStatus.CANCELLED, "the resident gave up the payment", user)
+    _refill_cart(user, order)
+    db.session.commit()
+    return order
+
+
+def _refill_cart(user: User, order: Order) -> None:
     for line in order.lines:
         item = _back_in_cart(user, line)
         if item is not None:
             db.session.add(item)
-    db.session.commit()
-    return order
 
 
 def _back_in_cart(user: User, line: OrderLine) -> CartItem | None:
@@ -339,24 +304,3 @@ def _back_in_cart(user: User, line: OrderLine) -> CartItem | None:
         starts_on=line.starts_on,
         quantity=line.quantity,
     )
-
-
-def expire_overdue_orders(grace: dt.timedelta = dt.timedelta(minutes=5)) -> int:
-    """Expire the orders whose payment window closed without word from the processor.
-
-    The processor's own expiry event normally does this; the grace period lets it arrive.
-    """
-    query = sa.select(Order).where(
-        Order.status == OrderStatus.PENDING, Order.expires_at < utcnow() - grace
-    )
-    orders = db.session.scalars(query).all()
-    for order in orders:
-        _close(order, OrderStatus.EXPIRED)
-    db.session.commit()
-    return len(orders)
-
-
-@periodic_task(crontab(minute="*/5"))
-def expire_overdue_orders_task() -> None:
-    """Every five minutes: release the spaces held by payments that never finished."""
-    expire_overdue_orders()

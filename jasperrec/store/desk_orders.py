@@ -13,6 +13,7 @@ from jasperrec.db import utcnow
 from jasperrec.errors import NotFoundError
 from jasperrec.extensions import db
 
+from . import order_status
 from .models import Order
 from .models import OrderLine
 from .models import OrderStatus
@@ -90,7 +91,6 @@ def place_desk_order(staff: User, sale: DeskSale) -> Order:
     now = utcnow()
     order = Order(
         user=resident,
-        status=OrderStatus.PAID,
         currency=current_app.config["STORE_CURRENCY"],
         subtotal_cents=unit,
         gst_cents=gst,
@@ -116,5 +116,5 @@ def place_desk_order(staff: User, sale: DeskSale) -> Order:
     )
     order.lines.append(line)
     db.session.add(order)
-    db.session.flush()
+    order_status.start(order, OrderStatus.PAID, f"paid at the desk: {sale.method.value}", staff)
     return order

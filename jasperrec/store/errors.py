@@ -37,6 +37,10 @@ class OrderNotPendingError(StoreError):
     """The order was already paid, cancelled or expired."""
 
 
+class OrderTransitionError(StoreError):
+    """An order cannot move to that status from where it stands."""
+
+
 class PaymentError(StoreError):
     """The payment processor refused or failed to start a payment."""
 

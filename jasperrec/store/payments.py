@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hmac
 import json
 import secrets
 import time
@@ -39,6 +40,8 @@ START_FAILED = (
     "The payment service could not start your payment. Nothing was charged; please try again."
 )
 CANCEL_FAILED = "The payment service could not cancel your payment. Please try again."
+REFUND_FAILED = "The payment service could not refund the payment. It will be tried again."
+FAILURES = {"expire_checkout_session": CANCEL_FAILED, "refund": REFUND_FAILED}
 
 
 @dataclass(frozen=True)
@@ -58,6 +61,14 @@ class CheckoutSession:
     url: str
 
 
+@dataclass(frozen=True)
+class ProcessorRefund:
+    """A refund the processor accepted: its id, and its status (pending, succeeded...)."""
+
+    id: str
+    status: str
+
+
 class PaymentGateway(Protocol):
     """What the store needs from a payment processor."""
 
@@ -71,14 +82,23 @@ class PaymentGateway(Protocol):
         success_url: str,
         cancel_url: str,
         expires_at: dt.datetime,
+        idempotency_key: str,
     ) -> CheckoutSession:
-        """Start a hosted payment page for an order.
+        """Start a hosted payment page for an order; the same key never starts a second.
 
         :raises PaymentError:
         """
 
     def expire_checkout_session(self, session_id: str) -> None:
         """Close a payment page so it can no longer be paid; a closed one is left alone.
+
+        :raises PaymentError:
+        """
+
+    def refund(
+        self, payment_intent_id: str, amount_cents: int, idempotency_key: str
+    ) -> ProcessorRefund:
+        """Give money back to the card it came from; the same key never refunds twice.
 
         :raises PaymentError:
         """
@@ -112,6 +132,7 @@ class StripeGateway:
         success_url: str,
         cancel_url: str,
         expires_at: dt.datetime,
+        idempotency_key: str,
     ) -> CheckoutSession:
         """Start a Stripe Checkout payment for an order.
 
@@ -129,7 +150,9 @@ class StripeGateway:
             "expires_at": int(max(_aware(expires_at), utcnow() + STRIPE_MIN_EXPIRY).timestamp()),
         }
         try:
-            session = self.client.v1.checkout.sessions.create(params=params)
+            session = self.client.v1.checkout.sessions.create(
+                params=params, options={"idempotency_key": idempotency_key}
+            )
         except stripe.StripeError as exc:
             raise PaymentError(START_FAILED) from exc
         if not session.url:
@@ -154,6 +177,22 @@ class StripeGateway:
                 raise PaymentError(CANCEL_FAILED) from exc
         except stripe.StripeError as exc:
             raise PaymentError(CANCEL_FAILED) from exc
+
+    def refund(
+        self, payment_intent_id: str, amount_cents: int, idempotency_key: str
+    ) -> ProcessorRefund:
+        """Refund a PaymentIntent through Stripe's Refunds API.
+
+        :raises PaymentError:
+        """
+        params: Any = {"payment_intent": payment_intent_id, "amount": amount_cents}
+        try:
+            refund = self.client.v1.refunds.create(
+                params=params, options={"idempotency_key": idempotency_key}
+            )
+        except stripe.StripeError as exc:
+            raise PaymentError(REFUND_FAILED) from exc
+        return ProcessorRefund(id=refund.id, status=str(refund.status))
 
     def construct_event(self, payload: bytes, signature: str) -> dict[str, Any]:
         """Verify the Stripe-Signature header and return the event.
@@ -185,6 +224,8 @@ class FakeGateway:
         self.webhook_secret = webhook_secret
         self.calls: list[FakeCall] = []
         self.failing = False
+        self.sessions: dict[str, CheckoutSession] = {}
+        self.refunds: dict[str, ProcessorRefund] = {}
 
     def fail_next_call(self) -> None:
         """Make the next session call raise PaymentError, as an outage at Stripe would."""
@@ -200,12 +241,14 @@ class FakeGateway:
         success_url: str,
         cancel_url: str,
         expires_at: dt.datetime,
+        idempotency_key: str,
     ) -> CheckoutSession:
         """Start a simulated payment whose page is the store's demo checkout.
 
         :raises PaymentError:
         """
         arguments = {
+            "idempotency_key": idempotency_key,
             "reference": reference,
             "customer_email": customer_email,
             "currency": currency,
@@ -216,15 +259,20 @@ class FakeGateway:
         }
         self._check_failure("create_checkout_session", arguments)
         _check_request(lines, success_url, cancel_url, expires_at)
+        # As Stripe does, a key seen before returns the session it made, not a new one.
+        if idempotency_key in self.sessions:
+            return self.sessions[idempotency_key]
         session_id = f"cs_demo_{secrets.token_hex(12)}"
         redirects = {
             "success_url": success_url.replace(SESSION_ID_PLACEHOLDER, session_id),
             "cancel_url": cancel_url.replace(SESSION_ID_PLACEHOLDER, session_id),
         }
         self.calls.append(FakeCall("create_checkout_session", arguments, session_id, redirects))
-        return CheckoutSession(
+        session = CheckoutSession(
             id=session_id, url=url_for("store.demo_checkout", session_id=session_id)
         )
+        self.sessions[idempotency_key] = session
+        return session
 
     def expire_checkout_session(self, session_id: str) -> None:
         """Record the cancellation; there is no real session to close.
@@ -234,6 +282,25 @@ class FakeGateway:
         arguments = {"session_id": session_id}
         self._check_failure("expire_checkout_session", arguments)
         self.calls.append(FakeCall("expire_checkout_session", arguments, session_id))
+
+    def refund(
+        self, payment_intent_id: str, amount_cents: int, idempotency_key: str
+    ) -> ProcessorRefund:
+        """Record a refund; the same key returns the refund it made, as Stripe's does.
+
+        :raises PaymentError:
+        """
+        arguments = {
+            "payment_intent_id": payment_intent_id,
+            "amount_cents": amount_cents,
+            "idempotency_key": idempotency_key,
+        }
+        self._check_failure("refund", arguments)
+        self.calls.append(FakeCall("refund", arguments))
+        if idempotency_key not in self.refunds:
+            refund_id = f"re_demo_{secrets.token_hex(12)}"
+            self.refunds[idempotency_key] = ProcessorRefund(refund_id, "succeeded")
+        return self.refunds[idempotency_key]
 
     def construct_event(self, payload: bytes, signature: str) -> dict[str, Any]:
         """Verify the signature exactly as Stripe's are verified and return the event.
@@ -265,11 +332,18 @@ class FakeGateway:
             },
         }
 
+    def sign(self, event: dict[str, Any]) -> tuple[bytes, str]:
+        """Serialise an event and sign it as Stripe signs webhooks: the body and its header."""
+        payload = json.dumps(event).encode()
+        stamp = int(time.time())
+        mac = hmac.new(self.webhook_secret.encode(), f"{stamp}.".encode() + payload, "sha256")
+        return payload, f"t={stamp},v1={mac.hexdigest()}"
+
     def _check_failure(self, method: str, arguments: dict[str, Any]) -> None:
         if self.failing:
             self.failing = False
             self.calls.append(FakeCall(method, arguments))
-            raise PaymentError(START_FAILED if method.startswith("create") else CANCEL_FAILED)
+            raise PaymentError(FAILURES.get(method, START_FAILED))
 
 
 def verified_event(payload: bytes, signature: str, secret: str) -> dict[str, Any]:

@@ -19,6 +19,7 @@ from .models import DeskCheck
 from .models import Entitlement
 from .models import Order
 from .models import OrderLine
+from .models import OrderStatusChange
 from .models import Program
 from .models import ProgramCoordinator
 from .models import Registration
@@ -47,6 +48,7 @@ class StoreData:
         {
             "orders",
             "order_lines",
+            "order_status_changes",
             "registrations",
             "cart_items",
             "program_coordinators",
@@ -87,6 +89,7 @@ class StoreData:
         kinds = [
             _orders(orders),
             _lines(orders),
+            _order_history(orders),
             _registrations(user, registrations),
             _cart(user, cart),
             *_passes(user),
@@ -145,6 +148,33 @@ def _orders(orders: Sequence[Order]) -> Kind:
             "Your card is entered on the payment processor's page: we never see or keep "
             "the card number, and this portal stores no card details."
         ),
+        retention=FINANCIAL_RETENTION,
+        authority=AUTHORITY,
+        rows=rows,
+    )
+
+
+def _order_history(orders: Sequence[Order]) -> Kind:
+    references = {order.id: order.reference for order in orders}
+    changes = db.session.scalars(
+        sa.select(OrderStatusChange)
+        .where(OrderStatusChange.order_id.in_(references))
+        .order_by(OrderStatusChange.changed_at, OrderStatusChange.id)
+    ).all()
+    rows: tuple[Row, ...] = tuple(
+        {
+            "order_reference": references[c.order_id],
+            "from": c.from_status.value if c.from_status else None,
+            "to": c.to_status.value,
+            "why": c.reason,
+            "changed_at": iso(c.changed_at),
+        }
+        for c in changes
+    )
+    return Kind(
+        key="order_status_changes",
+        title="How each order's status changed",
+        purpose="To show when each order was placed, paid, closed or refunded, and why.",
         retention=FINANCIAL_RETENTION,
         authority=AUTHORITY,
         rows=rows,

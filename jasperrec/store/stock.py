@@ -7,7 +7,6 @@ changed by conditional UPDATEs, so two checkouts at once can never take it below
 from __future__ import annotations
 
 import datetime as dt
-import logging
 from collections import defaultdict
 from collections.abc import Iterable
 
@@ -19,8 +18,6 @@ from .errors import OutOfStockError
 from .models import CartItem
 from .models import OrderLine
 from .models import Product
-
-log = logging.getLogger(__name__)
 
 
 def stock_problem(product: Product, quantity: int) -> str | None:
@@ -84,7 +81,35 @@ def take_stock(items: Iterable[CartItem]) -> None:
 
 def give_back(lines: Iterable[OrderLine]) -> None:
     """Put the stocked products of an order that closed unpaid back on the shelf."""
+    _put_back(_wanted((line.product_id, line.quantity) for line in lines))
+
+
+def take_late(lines: Iterable[OrderLine]) -> bool:
+    """Take back the stock of an order paid after it closed, all of it or none.
+
+    Returns False, with nothing taken, when any product has fewer left than the order
+    holds: the order is then refunded, and stock never goes below zero.
+    """
     wanted = _wanted((line.product_id, line.quantity) for line in lines)
+    taken: list[int] = []
+    for product_id in sorted(wanted):
+        result = db.session.execute(
+            sa.update(Product)
+            .where(
+                Product.id == product_id,
+                sa.or_(Product.stock.is_(None), Product.stock >= wanted[product_id]),
+            )
+            .values(stock=Product.stock - wanted[product_id])
+            .execution_options(synchronize_session=False)
+        )
+        if not result.rowcount:  # type: ignore[attr-defined]
+            _put_back({p: wanted[p] for p in taken})
+            return False
+        taken.append(product_id)
+    return True
+
+
+def _put_back(wanted: dict[int, int]) -> None:
     for product_id in sorted(wanted):
         db.session.execute(
             sa.update(Product)
@@ -92,30 +117,3 @@ def give_back(lines: Iterable[OrderLine]) -> None:
             .values(stock=Product.stock + wanted[product_id])
             .execution_options(synchronize_session=False)
         )
-
-
-def take_again(lines: Iterable[OrderLine]) -> None:
-    """Take back the stock of an order paid after it closed, as far as any is left.
-
-    The money was taken, so the resident keeps the order; stock still never goes below zero,
-    and a shortfall is logged for staff to settle.
-    """
-    wanted = _wanted((line.product_id, line.quantity) for line in lines)
-    for product_id in sorted(wanted):
-        quantity = wanted[product_id]
-        taken = db.session.execute(
-            sa.update(Product)
-            .where(Product.id == product_id, Product.stock >= quantity)
-            .values(stock=Product.stock - quantity)
-            .execution_options(synchronize_session=False)
-        )
-        if taken.rowcount:  # type: ignore[attr-defined]
-            continue
-        short = db.session.execute(
-            sa.update(Product)
-            .where(Product.id == product_id, Product.stock.is_not(None))
-            .values(stock=0)
-            .execution_options(synchronize_session=False)
-        )
-        if short.rowcount:  # type: ignore[attr-defined]
-            log.warning("Product %s was paid for after its stock was sold.", product_id)

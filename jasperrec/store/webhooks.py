@@ -13,7 +13,8 @@ from sqlalchemy.exc import IntegrityError
 
 from jasperrec.extensions import db
 
-from . import checkout
+from . import payments
+from . import settlement
 from .errors import InvalidWebhookError
 from .models import ProcessedEvent
 
@@ -100,17 +101,19 @@ def _is_processed(event_id: str) -> bool:
 
 def _record_payment(session: dict[str, Any]) -> None:
     """Mark the session's order paid and confirm its registrations."""
-    order = checkout.record_payment(
-        session["id"], session.get("payment_intent"), session["amount_total"]
+    order = settlement.record_payment(
+        session["id"], session.get("payment_intent"), session["amount_total"], payments.gateway()
     )
     if order is None:
         log.warning("Payment for checkout session %s matches no order", session["id"])
 
 
 def checkout_completed(session: dict[str, Any]) -> None:
-    """Record a finished checkout whose money has arrived; a delayed one waits."""
+    """Record a finished checkout whose money has arrived; a delayed one keeps its hold."""
     if session.get("payment_status") in SETTLED:
         _record_payment(session)
+    else:
+        settlement.mark_payment_delayed(session["id"])
 
 
 def async_payment_succeeded(session: dict[str, Any]) -> None:
@@ -120,7 +123,7 @@ def async_payment_succeeded(session: dict[str, Any]) -> None:
 
 def checkout_ended_unpaid(session: dict[str, Any]) -> None:
     """Expire the order of a checkout that ran out of time or whose payment failed."""
-    checkout.expire_checkout(session["id"])
+    settlement.expire_checkout(session["id"])
 
 
 HANDLERS: dict[str, Handler] = {

@@ -68,11 +68,17 @@ def fake_gateway(app: Flask) -> Iterator[FakeGateway]:
     """The suite's payment gateway, with no calls recorded and no failure queued."""
     gateway = app.extensions[EXTENSION_KEY]
     assert isinstance(gateway, FakeGateway)
-    gateway.calls.clear()
-    gateway.failing = False
+    _reset(gateway)
     yield gateway
+    _reset(gateway)
+
+
+def _reset(gateway: FakeGateway) -> None:
     gateway.calls.clear()
     gateway.failing = False
+    # Order ids come back after a rolled-back test, and with them the idempotency keys.
+    gateway.sessions.clear()
+    gateway.refunds.clear()
 
 
 @pytest.fixture

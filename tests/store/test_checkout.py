@@ -11,7 +11,9 @@ from jasperrec.db import utcnow
 from jasperrec.errors import NotFoundError
 from jasperrec.extensions import db
 from jasperrec.store import checkout
+from jasperrec.store import order_status
 from jasperrec.store import service
+from jasperrec.store import settlement
 from jasperrec.store.errors import CartEmptyError
 from jasperrec.store.errors import EmailNotConfirmedError
 from jasperrec.store.errors import OrderNotPendingError
@@ -21,6 +23,7 @@ from jasperrec.store.errors import ProgramFullError
 from jasperrec.store.models import CartItem
 from jasperrec.store.models import Order
 from jasperrec.store.models import OrderStatus
+from jasperrec.store.models import Product
 from jasperrec.store.models import Registration
 from jasperrec.store.models import RegistrationStatus
 from tests import factories
@@ -101,13 +104,32 @@ def test_check_out_refuses_an_empty_cart(user, fake_gateway):
     assert fake_gateway.calls == []
 
 
-def test_a_payment_that_cannot_start_leaves_no_order_hold_or_emptied_cart(user, fake_gateway):
+def test_a_payment_that_cannot_start_cancels_the_order_and_refills_the_cart(user, fake_gateway):
     program, _ = _fill(user)
+    bottle = db.session.scalar(sa.select(Product))
     fake_gateway.fail_next_call()
-    with pytest.raises(PaymentError):
+    with pytest.raises(PaymentError, match="Nothing was charged"):
         _check_out(user, fake_gateway)
-    assert (_count(Order), _count(Registration), _count(CartItem)) == (0, 0, 2)
+    order = db.session.scalar(sa.select(Order))
+    assert order.status is OrderStatus.CANCELLED
+    assert order.lines[0].registration.status is RegistrationStatus.CANCELLED
+    assert _count(CartItem) == 2
     assert service.spaces_left(program) == 8
+    assert bottle.stock is None or db.session.get(Product, bottle.id).stock == bottle.stock
+    assert [c.to_status for c in order_status.history(order)] == [
+        OrderStatus.PENDING,
+        OrderStatus.CANCELLED,
+    ]
+    assert order_status.history(order)[-1].reason == "the payment could not start"
+
+
+def test_a_retried_checkout_session_uses_a_key_from_the_order(user, fake_gateway):
+    _fill(user)
+    order = _check_out(user, fake_gateway).order
+    key = f"order-{order.id}-session"
+    assert fake_gateway.calls[-1].arguments["idempotency_key"] == key
+    again = fake_gateway.create_checkout_session(**fake_gateway.calls[-1].arguments)
+    assert again.id == order.checkout_session_id
 
 
 def test_the_last_space_goes_to_the_first_to_check_out(user, fake_gateway):
@@ -138,7 +160,7 @@ def test_two_children_in_one_cart_cannot_overfill_a_program(user, fake_gateway):
 def test_record_payment_confirms_the_registrations_and_emails_a_receipt(user, fake_gateway, outbox):
     program, child = _fill(user)
     order = _check_out(user, fake_gateway).order
-    paid = checkout.record_payment(order.checkout_session_id, "pi_123", order.total_cents)
+    paid = settlement.record_payment(order.checkout_session_id, "pi_123", order.total_cents)
     assert paid is order
     assert order.status is OrderStatus.PAID
     assert order.payment_intent_id == "pi_123"
@@ -158,9 +180,9 @@ def test_record_payment_confirms_the_registrations_and_emails_a_receipt(user, fa
 def test_record_payment_twice_changes_nothing_the_second_time(user, fake_gateway, outbox):
     _fill(user)
     order = _check_out(user, fake_gateway).order
-    checkout.record_payment(order.checkout_session_id, "pi_1", order.total_cents)
+    settlement.record_payment(order.checkout_session_id, "pi_1", order.total_cents)
     paid_at = order.paid_at
-    checkout.record_payment(order.checkout_session_id, "pi_1", order.total_cents)
+    settlement.record_payment(order.checkout_session_id, "pi_1", order.total_cents)
     assert order.paid_at == paid_at
     assert len(outbox) == 1
 
@@ -169,21 +191,21 @@ def test_record_payment_refuses_an_amount_other_than_the_total(user, fake_gatewa
     _fill(user)
     order = _check_out(user, fake_gateway).order
     with pytest.raises(PaymentMismatchError):
-        checkout.record_payment(order.checkout_session_id, "pi_1", order.total_cents - 1)
+        settlement.record_payment(order.checkout_session_id, "pi_1", order.total_cents - 1)
     db.session.rollback()
     assert db.session.get(Order, order.id).status is OrderStatus.PENDING
     assert outbox == []
 
 
 def test_record_payment_for_an_unknown_session_returns_none(app):
-    assert checkout.record_payment("cs_unknown", "pi_1", 100) is None
+    assert settlement.record_payment("cs_unknown", "pi_1", 100) is None
 
 
 def test_a_late_payment_for_an_expired_order_is_still_recorded(user, fake_gateway):
     _fill(user)
     order = _check_out(user, fake_gateway).order
-    checkout.expire_checkout(order.checkout_session_id)
-    checkout.record_payment(order.checkout_session_id, "pi_1", order.total_cents)
+    settlement.expire_checkout(order.checkout_session_id)
+    settlement.record_payment(order.checkout_session_id, "pi_1", order.total_cents)
     assert order.status is OrderStatus.PAID
     assert order.closed_at is None
     assert order.lines[0].registration.status is RegistrationStatus.CONFIRMED
@@ -192,19 +214,19 @@ def test_a_late_payment_for_an_expired_order_is_still_recorded(user, fake_gatewa
 def test_expire_checkout_releases_the_held_spaces(user, fake_gateway):
     program, _ = _fill(user)
     order = _check_out(user, fake_gateway).order
-    assert checkout.expire_checkout(order.checkout_session_id) is order
+    assert settlement.expire_checkout(order.checkout_session_id) is order
     assert order.status is OrderStatus.EXPIRED
     assert order.closed_at is not None
     assert order.lines[0].registration.status is RegistrationStatus.CANCELLED
     assert service.spaces_left(program) == 8
-    assert checkout.expire_checkout("cs_unknown") is None
+    assert settlement.expire_checkout("cs_unknown") is None
 
 
 def test_expire_checkout_leaves_a_paid_order_alone(user, fake_gateway):
     _fill(user)
     order = _check_out(user, fake_gateway).order
-    checkout.record_payment(order.checkout_session_id, "pi_1", order.total_cents)
-    assert checkout.expire_checkout(order.checkout_session_id) is None
+    settlement.record_payment(order.checkout_session_id, "pi_1", order.total_cents)
+    assert settlement.expire_checkout(order.checkout_session_id) is None
     assert order.status is OrderStatus.PAID
 
 
@@ -238,7 +260,7 @@ def test_cancel_checkout_refuses_paid_and_other_peoples_orders(user, fake_gatewa
     order = _check_out(user, fake_gateway).order
     with pytest.raises(NotFoundError):
         checkout.cancel_checkout(factories.UserFactory(), fake_gateway, order.checkout_session_id)
-    checkout.record_payment(order.checkout_session_id, "pi_1", order.total_cents)
+    settlement.record_payment(order.checkout_session_id, "pi_1", order.total_cents)
     with pytest.raises(OrderNotPendingError):
         checkout.cancel_checkout(user, fake_gateway, order.checkout_session_id)
 
@@ -261,7 +283,7 @@ def test_expire_overdue_orders_expires_only_pending_orders_past_their_window(use
     paid = factories.OrderFactory(
         status=OrderStatus.PAID, expires_at=utcnow() - dt.timedelta(hours=1)
     )
-    assert checkout.expire_overdue_orders() == 1
+    assert settlement.expire_overdue_orders() == 1
     assert overdue.status is OrderStatus.EXPIRED
     assert recent.status is OrderStatus.PENDING
     assert paid.status is OrderStatus.PAID
@@ -280,7 +302,7 @@ def test_list_and_get_orders_show_only_the_residents_own(user):
 
 def test_the_worker_expires_overdue_orders_every_five_minutes(user):
     overdue = factories.OrderFactory(expires_at=utcnow() - dt.timedelta(minutes=10))
-    task = checkout.expire_overdue_orders_task
+    task = settlement.expire_overdue_orders_task
     assert task.task_class().validate_datetime(dt.datetime(2026, 11, 25, 10, 55))
     assert not task.task_class().validate_datetime(dt.datetime(2026, 11, 25, 10, 56))
     task.call_local()

@@ -12,6 +12,7 @@ from jasperrec.extensions import db
 from jasperrec.store import checkout
 from jasperrec.store import entitlements
 from jasperrec.store import service
+from jasperrec.store import settlement
 from jasperrec.store import webhooks
 from jasperrec.store.errors import CartLimitError
 from jasperrec.store.errors import MissingBirthdayError
@@ -54,7 +55,7 @@ def _issued(user):
 def _pay(user, gateway):
     placed = checkout.check_out(user, gateway, URL, URL)
     order = placed.order
-    checkout.record_payment(order.checkout_session_id, "pi_1", order.total_cents)
+    settlement.record_payment(order.checkout_session_id, "pi_1", order.total_cents)
     return order
 
 
@@ -189,7 +190,7 @@ def test_a_redelivered_payment_event_issues_nothing_more(user, fake_gateway):
 
     webhooks.dispatch(event)
     webhooks.dispatch(event)
-    checkout.record_payment(order.checkout_session_id, "pi_1", order.total_cents)
+    settlement.record_payment(order.checkout_session_id, "pi_1", order.total_cents)
 
     assert len(_issued(user)) == 1
 
@@ -197,9 +198,9 @@ def test_a_redelivered_payment_event_issues_nothing_more(user, fake_gateway):
 def test_a_late_payment_on_an_expired_order_still_issues(user, fake_gateway):
     service.add_product_to_cart(user, factories.ProductFactory().slug)
     order = checkout.check_out(user, fake_gateway, URL, URL).order
-    checkout.expire_checkout(order.checkout_session_id)
+    settlement.expire_checkout(order.checkout_session_id)
 
-    checkout.record_payment(order.checkout_session_id, "pi_1", order.total_cents)
+    settlement.record_payment(order.checkout_session_id, "pi_1", order.total_cents)
 
     assert len(_issued(user)) == 1
 

@@ -12,6 +12,7 @@ from jasperrec import dates
 from jasperrec.extensions import db
 from jasperrec.store import checkout
 from jasperrec.store import service
+from jasperrec.store import settlement
 from jasperrec.store.models import CartItem
 from jasperrec.store.models import ProductKind
 from tests import factories
@@ -96,7 +97,7 @@ def test_a_stranger_household_member_is_refused(client, user, log_in):
 def _paid_pass(user, fake_gateway, product=None):
     service.add_product_to_cart(user, (product or factories.ProductFactory()).slug)
     order = checkout.check_out(user, fake_gateway, URL, URL).order
-    checkout.record_payment(order.checkout_session_id, "pi_1", order.total_cents)
+    settlement.record_payment(order.checkout_session_id, "pi_1", order.total_cents)
     db.session.commit()
     return order
 

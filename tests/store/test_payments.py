@@ -48,6 +48,7 @@ def start(gateway: Any, **overrides: Any) -> CheckoutSession:
         "success_url": SUCCESS_URL,
         "cancel_url": CANCEL_URL,
         "expires_at": utcnow() + dt.timedelta(hours=1),
+        "idempotency_key": "order-42-session",
         **overrides,
     }
     return gateway.create_checkout_session(**arguments)  # type: ignore[no-any-return]
@@ -82,7 +83,7 @@ def test_stripe_checkout_sends_the_order_in_cents_with_the_reference(
     assert sent.method == "post"
     assert sent.url == "https://api.stripe.com/v1/checkout/sessions"
     assert sent.headers["Authorization"] == "Bearer sk_test_123"
-    assert sent.headers["Idempotency-Key"]
+    assert sent.headers["Idempotency-Key"] == "order-42-session"
     assert sent.form == {
         "mode": "payment",
         "client_reference_id": "JR-000042",

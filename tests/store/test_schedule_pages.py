@@ -7,6 +7,7 @@ import datetime as dt
 from jasperrec.db import utcnow
 from jasperrec.store import checkout
 from jasperrec.store import service
+from jasperrec.store import settlement
 from jasperrec.store.models import OrderStatus
 from tests import factories
 
@@ -56,7 +57,7 @@ def test_the_order_page_and_receipt_show_the_schedule(client, user, log_in, fake
     camp = _camp()
     service.add_program_to_cart(user, camp.slug, None)
     order = checkout.check_out(user, fake_gateway, SUCCESS, CANCEL).order
-    checkout.record_payment(order.checkout_session_id, "pi_1", order.total_cents)
+    settlement.record_payment(order.checkout_session_id, "pi_1", order.total_cents)
     log_in(user)
     page = client.get(f"/store/orders/{order.id}").get_data(as_text=True)
     assert SCHEDULE in page

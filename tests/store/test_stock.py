@@ -8,9 +8,11 @@ import sqlalchemy as sa
 from jasperrec.extensions import db
 from jasperrec.store import checkout
 from jasperrec.store import service
+from jasperrec.store import settlement
 from jasperrec.store.errors import OutOfStockError
 from jasperrec.store.models import CartItem
 from jasperrec.store.models import Order
+from jasperrec.store.models import OrderStatus
 from jasperrec.store.models import Product
 from tests import factories
 
@@ -85,8 +87,8 @@ def test_an_expired_order_gives_its_stock_back(user, fake_gateway):
     service.add_product_to_cart(user, bottle.slug, 3)
     order = checkout.check_out(user, fake_gateway, URL, URL).order
 
-    checkout.expire_checkout(order.checkout_session_id)
-    checkout.expire_checkout(order.checkout_session_id)
+    settlement.expire_checkout(order.checkout_session_id)
+    settlement.expire_checkout(order.checkout_session_id)
 
     assert _stock(bottle) == 5
 
@@ -107,23 +109,24 @@ def test_a_paid_order_keeps_its_stock_taken(user, fake_gateway):
     service.add_product_to_cart(user, bottle.slug, 2)
     order = checkout.check_out(user, fake_gateway, URL, URL).order
 
-    checkout.record_payment(order.checkout_session_id, "pi_1", order.total_cents)
-    checkout.expire_checkout(order.checkout_session_id)
+    settlement.record_payment(order.checkout_session_id, "pi_1", order.total_cents)
+    settlement.expire_checkout(order.checkout_session_id)
 
     assert _stock(bottle) == 3
 
 
-def test_a_late_payment_takes_the_stock_again_but_never_below_zero(user, fake_gateway):
+def test_a_late_payment_for_stock_sold_meanwhile_takes_none_and_is_refunded(user, fake_gateway):
     bottle = _bottle(3)
     service.add_product_to_cart(user, bottle.slug, 3)
     order = checkout.check_out(user, fake_gateway, URL, URL).order
-    checkout.expire_checkout(order.checkout_session_id)
+    settlement.expire_checkout(order.checkout_session_id)
     bottle.stock = 1  # another resident bought two meanwhile
     db.session.commit()
 
-    checkout.record_payment(order.checkout_session_id, "pi_1", order.total_cents)
+    settlement.record_payment(order.checkout_session_id, "pi_1", order.total_cents)
 
-    assert _stock(bottle) == 0
+    assert _stock(bottle) == 1
+    assert order.status is OrderStatus.REFUNDED_LATE
 
 
 def test_unstocked_products_sell_without_limit(user, fake_gateway):

@@ -10,6 +10,7 @@ from .orders import CartItem
 from .orders import Order
 from .orders import OrderLine
 from .orders import OrderStatus
+from .orders import OrderStatusChange
 from .orders import PaymentMethod
 from .orders import ProcessedEvent
 from .orders import Registration
@@ -48,6 +49,7 @@ __all__ = [
     "Order",
     "OrderLine",
     "OrderStatus",
+    "OrderStatusChange",
     "PROGRAM_SEARCH_VECTOR",
     "PaymentMethod",
     "ProcessedEvent",

@@ -44,6 +44,9 @@ class OrderStatus(enum.StrEnum):
     PAID = "paid"
     CANCELLED = "cancelled"
     EXPIRED = "expired"
+    # The payment arrived after the hold lapsed and the spaces or stock were gone: the
+    # whole amount went back to the card.
+    REFUNDED_LATE = "refunded, paid too late"
 
 
 class RegistrationStatus(enum.StrEnum):
@@ -107,6 +110,10 @@ class Order(db.Model):  # type: ignore[name-defined,misc]
         sa.String(255), unique=True
     )
     payment_intent_id: Mapped[str | None] = mapped_column(sa.String(255))  # Stripe PaymentIntent
+    # Checkout finished with a delayed method (a bank debit): the hold stays until the
+    # processor says whether the money arrived, whatever expires_at says.
+    is_payment_delayed: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    late_refund_id: Mapped[str | None] = mapped_column(sa.String(255))  # Stripe Refund id
     # Set only for an order staff took at the desk or by phone: how it was paid, and who
     # took the payment. Online orders are paid through the processor and have neither.
     payment_method: Mapped[PaymentMethod | None]
@@ -195,6 +202,27 @@ class Registration(db.Model):  # type: ignore[name-defined,misc]
     program: Mapped[Program] = relationship()
     household_member: Mapped[HouseholdMember | None] = relationship()
     order_line: Mapped[OrderLine] = relationship(back_populates="registration")
+
+
+class OrderStatusChange(db.Model):  # type: ignore[name-defined,misc]
+    """One move of an order's status: from where, to where, when, by whom and why."""
+
+    __tablename__ = "order_status_changes"
+
+    id: Mapped[intpk]
+    order_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("orders.id", ondelete="CASCADE"), index=True
+    )
+    # None when the order was created in its first status.
+    from_status: Mapped[OrderStatus | None]
+    to_status: Mapped[OrderStatus]
+    # The person who moved it (resident or staff); None for the processor or a task.
+    changed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    reason: Mapped[str] = mapped_column(sa.String(200))
+    changed_at: Mapped[dt.datetime]
+
+    order: Mapped[Order] = relationship()
+    changed_by: Mapped[User | None] = relationship()
 
 
 class ProcessedEvent(db.Model):  # type: ignore[name-defined,misc]

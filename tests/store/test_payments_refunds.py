@@ -1,0 +1,41 @@
+"""The gateway's refunds: Stripe's Refunds API with our own idempotency key, and the fake."""
+
+from __future__ import annotations
+
+import pytest
+
+from jasperrec.store.errors import PaymentError
+from jasperrec.store.payments import FakeGateway
+from jasperrec.store.payments import ProcessorRefund
+from jasperrec.store.payments import StripeGateway
+from tests.store.conftest import RecordingHTTPClient
+
+
+def test_stripe_refund_posts_the_amount_with_our_key(
+    stripe_gateway: StripeGateway, stripe_http: RecordingHTTPClient
+) -> None:
+    stripe_http.respond(200, {"id": "re_1", "object": "refund", "status": "pending"})
+
+    refund = stripe_gateway.refund("pi_1", 8_400, "order-7-late-refund")
+
+    assert refund == ProcessorRefund("re_1", "pending")
+    [sent] = stripe_http.requests
+    assert (sent.method, sent.url) == ("post", "https://api.stripe.com/v1/refunds")
+    assert sent.headers["Idempotency-Key"] == "order-7-late-refund"
+    assert sent.form == {"payment_intent": "pi_1", "amount": "8400"}
+
+
+def test_a_refused_stripe_refund_is_a_payment_error(
+    stripe_gateway: StripeGateway, stripe_http: RecordingHTTPClient
+) -> None:
+    stripe_http.respond(
+        400, {"error": {"type": "invalid_request_error", "message": "already refunded"}}
+    )
+    with pytest.raises(PaymentError, match="could not refund"):
+        stripe_gateway.refund("pi_1", 8_400, "order-7-late-refund")
+
+
+def test_the_fake_refunds_once_per_key(fake_gateway: FakeGateway) -> None:
+    first = fake_gateway.refund("pi_1", 100, "k")
+    assert fake_gateway.refund("pi_1", 100, "k") == first
+    assert fake_gateway.refund("pi_1", 100, "other") != first
