@@ -40,8 +40,7 @@ START_FAILED = (
     "The payment service could not start your payment. Nothing was charged; please try again."
 )
 CANCEL_FAILED = "The payment service could not cancel your payment. Please try again."
-REFUND_FAILED = "The payment service could not refund the payment. It will be tried again."
-FAILURES = {"expire_checkout_session": CANCEL_FAILED, "refund": REFUND_FAILED}
+REFUND_FAILED = "The payment service could not make the refund. Nothing was refunded."
 
 
 @dataclass(frozen=True)
@@ -62,11 +61,12 @@ class CheckoutSession:
 
 
 @dataclass(frozen=True)
-class ProcessorRefund:
-    """A refund the processor accepted: its id, and its status (pending, succeeded...)."""
+class RefundResult:
+    """A refund the processor accepted: its id, and succeeded, pending or failed."""
 
     id: str
     status: str
+    failure_reason: str | None = None
 
 
 class PaymentGateway(Protocol):
@@ -97,8 +97,9 @@ class PaymentGateway(Protocol):
 
     def refund(
         self, payment_intent_id: str, amount_cents: int, idempotency_key: str
-    ) -> ProcessorRefund:
-        """Give money back to the card it came from; the same key never refunds twice.
+    ) -> RefundResult:
+        """Give part or all of a payment back to the card it came from; a retry with the
+        same key makes no second refund.
 
         :raises PaymentError:
         """
@@ -180,19 +181,27 @@ class StripeGateway:
 
     def refund(
         self, payment_intent_id: str, amount_cents: int, idempotency_key: str
-    ) -> ProcessorRefund:
-        """Refund a PaymentIntent through Stripe's Refunds API.
+    ) -> RefundResult:
+        """Refund through Stripe's Refunds API; the key makes a retry return the same refund.
 
         :raises PaymentError:
         """
-        params: Any = {"payment_intent": payment_intent_id, "amount": amount_cents}
+        params: Any = {
+            "payment_intent": payment_intent_id,
+            "amount": amount_cents,
+            "metadata": {"idempotency_key": idempotency_key},
+        }
         try:
             refund = self.client.v1.refunds.create(
                 params=params, options={"idempotency_key": idempotency_key}
             )
         except stripe.StripeError as exc:
             raise PaymentError(REFUND_FAILED) from exc
-        return ProcessorRefund(id=refund.id, status=str(refund.status))
+        # Stripe leaves failure_reason out of refunds that have not failed.
+        answer = refund.to_dict()
+        return RefundResult(
+            refund.id, answer.get("status") or "pending", answer.get("failure_reason")
+        )
 
     def construct_event(self, payload: bytes, signature: str) -> dict[str, Any]:
         """Verify the Stripe-Signature header and return the event.
@@ -224,8 +233,11 @@ class FakeGateway:
         self.webhook_secret = webhook_secret
         self.calls: list[FakeCall] = []
         self.failing = False
+        # What the next refunds answer: succeeded, or pending until a webhook settles them.
+        self.refund_status = "succeeded"
+        self.refunds: dict[str, RefundResult] = {}
+        # The sessions started, by idempotency key, so a retried start returns the same one.
         self.sessions: dict[str, CheckoutSession] = {}
-        self.refunds: dict[str, ProcessorRefund] = {}
 
     def fail_next_call(self) -> None:
         """Make the next session call raise PaymentError, as an outage at Stripe would."""
@@ -285,8 +297,8 @@ class FakeGateway:
 
     def refund(
         self, payment_intent_id: str, amount_cents: int, idempotency_key: str
-    ) -> ProcessorRefund:
-        """Record a refund; the same key returns the refund it made, as Stripe's does.
+    ) -> RefundResult:
+        """Record the refund; the same key answers with the same refund, as Stripe does.
 
         :raises PaymentError:
         """
@@ -299,7 +311,7 @@ class FakeGateway:
         self.calls.append(FakeCall("refund", arguments))
         if idempotency_key not in self.refunds:
             refund_id = f"re_demo_{secrets.token_hex(12)}"
-            self.refunds[idempotency_key] = ProcessorRefund(refund_id, "succeeded")
+            self.refunds[idempotency_key] = RefundResult(refund_id, self.refund_status)
         return self.refunds[idempotency_key]
 
     def construct_event(self, payload: bytes, signature: str) -> dict[str, Any]:
@@ -343,7 +355,8 @@ class FakeGateway:
         if self.failing:
             self.failing = False
             self.calls.append(FakeCall(method, arguments))
-            raise PaymentError(FAILURES.get(method, START_FAILED))
+            messages = {"refund": REFUND_FAILED, "expire_checkout_session": CANCEL_FAILED}
+            raise PaymentError(messages.get(method, START_FAILED))
 
 
 def verified_event(payload: bytes, signature: str, secret: str) -> dict[str, Any]:

@@ -76,9 +76,10 @@ def fake_gateway(app: Flask) -> Iterator[FakeGateway]:
 def _reset(gateway: FakeGateway) -> None:
     gateway.calls.clear()
     gateway.failing = False
+    gateway.refund_status = "succeeded"
+    gateway.refunds.clear()
     # Order ids come back after a rolled-back test, and with them the idempotency keys.
     gateway.sessions.clear()
-    gateway.refunds.clear()
 
 
 @pytest.fixture

@@ -1,4 +1,4 @@
-"""The gateway's refunds: Stripe's Refunds API with our own idempotency key, and the fake."""
+"""Refunds through the gateway, as late payments use them: one per key, Stripe and fake."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import pytest
 
 from jasperrec.store.errors import PaymentError
 from jasperrec.store.payments import FakeGateway
-from jasperrec.store.payments import ProcessorRefund
+from jasperrec.store.payments import RefundResult
 from jasperrec.store.payments import StripeGateway
 from tests.store.conftest import RecordingHTTPClient
 
@@ -18,11 +18,11 @@ def test_stripe_refund_posts_the_amount_with_our_key(
 
     refund = stripe_gateway.refund("pi_1", 8_400, "order-7-late-refund")
 
-    assert refund == ProcessorRefund("re_1", "pending")
+    assert refund == RefundResult("re_1", "pending")
     [sent] = stripe_http.requests
     assert (sent.method, sent.url) == ("post", "https://api.stripe.com/v1/refunds")
     assert sent.headers["Idempotency-Key"] == "order-7-late-refund"
-    assert sent.form == {"payment_intent": "pi_1", "amount": "8400"}
+    assert (sent.form["payment_intent"], sent.form["amount"]) == ("pi_1", "8400")
 
 
 def test_a_refused_stripe_refund_is_a_payment_error(
@@ -31,7 +31,7 @@ def test_a_refused_stripe_refund_is_a_payment_error(
     stripe_http.respond(
         400, {"error": {"type": "invalid_request_error", "message": "already refunded"}}
     )
-    with pytest.raises(PaymentError, match="could not refund"):
+    with pytest.raises(PaymentError, match="could not make the refund"):
         stripe_gateway.refund("pi_1", 8_400, "order-7-late-refund")
 
 
