@@ -26,6 +26,7 @@ from jasperrec.helpdesk.models import Channel
 from jasperrec.helpdesk.models import ServiceRequest
 from jasperrec.staff.models import BreakGlassGrant
 from jasperrec.staff.models import BreakGlassReason
+from jasperrec.store import ledger
 from jasperrec.store.models import CODE_ALPHABET
 from jasperrec.store.models import CODE_LENGTH
 from jasperrec.store.models import Entitlement
@@ -194,6 +195,13 @@ class OrderFactory(BaseFactory):
             )
         ]
     )
+
+    @factory.post_generation
+    def payment(self: Order, create: bool, extracted: object, **kwargs: object) -> None:
+        """Record a paid order's payment in the ledger, as paying it does."""
+        if create and self.status is OrderStatus.PAID:
+            db.session.flush()
+            ledger.record_payment(self)
 
 
 class ServiceRequestFactory(BaseFactory):

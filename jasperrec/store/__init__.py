@@ -15,6 +15,7 @@ from jasperrec.personal_data import register
 from . import catalogue
 from . import payments
 from . import service
+from .ledger_data import LedgerData
 from .money import money
 from .personal_data import StoreData
 from .program_data import ProgramData
@@ -28,6 +29,7 @@ def init_app(app: Flask) -> None:
     payments.init_app(app)
     register(app, StoreData())
     register(app, ProgramData())
+    register(app, LedgerData())
     app.add_template_filter(money)
     app.add_template_filter(describe_schedule, "schedule")
     app.context_processor(cart_badge)

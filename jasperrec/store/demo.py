@@ -10,6 +10,7 @@ from jasperrec.auth.models import User
 from jasperrec.db import utcnow
 from jasperrec.extensions import db
 
+from . import ledger
 from .demo_season import ARENA
 from .demo_season import ensure_season
 from .entitlements import issue_for
@@ -164,3 +165,4 @@ def _paid_order(user: User, lines: list[OrderLine], today: dt.date) -> None:
     db.session.add(order)
     db.session.flush()
     issue_for(order, today)
+    ledger.record_payment(order)

@@ -16,6 +16,7 @@ from jasperrec.auth.models import User
 from jasperrec.db import utcnow
 from jasperrec.extensions import db
 
+from . import ledger
 from .models import Order
 from .models import OrderLine
 from .models import OrderStatus
@@ -230,13 +231,14 @@ def _paid_registration(user: User, member: HouseholdMember | None, program: Prog
         program=program, user_id=user.id, household_member=member,
         status=RegistrationStatus.CONFIRMED,
     )  # fmt: skip
-    db.session.add(
-        Order(
-            user=user, status=OrderStatus.PAID, currency="CAD",
-            subtotal_cents=program.price_cents, gst_cents=0, total_cents=program.price_cents,
-            expires_at=now, paid_at=now, lines=[line],
-        )
+    order = Order(
+        user=user, status=OrderStatus.PAID, currency="CAD",
+        subtotal_cents=program.price_cents, gst_cents=0, total_cents=program.price_cents,
+        expires_at=now, paid_at=now, lines=[line],
     )  # fmt: skip
+    db.session.add(order)
+    db.session.flush()
+    ledger.record_payment(order)
 
 
 def ensure_categories() -> dict[str, ProgramCategory]:

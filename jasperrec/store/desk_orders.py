@@ -13,6 +13,7 @@ from jasperrec.db import utcnow
 from jasperrec.errors import NotFoundError
 from jasperrec.extensions import db
 
+from . import ledger
 from . import order_status
 from .models import Order
 from .models import OrderLine
@@ -117,4 +118,6 @@ def place_desk_order(staff: User, sale: DeskSale) -> Order:
     order.lines.append(line)
     db.session.add(order)
     order_status.start(order, OrderStatus.PAID, f"paid at the desk: {sale.method.value}", staff)
+    db.session.flush()
+    ledger.record_payment(order)
     return order

@@ -53,6 +53,22 @@ class PaymentMismatchError(StoreError):
     """The processor reports an amount other than the order's total."""
 
 
+class RefundError(StoreError):
+    """A refund cannot be made as asked; nothing was refunded."""
+
+
+class RefundTooLargeError(RefundError):
+    """The refund, with what was already refunded, would exceed what was paid."""
+
+
+class RefundFailedError(RefundError):
+    """The payment processor refused or failed the refund."""
+
+
+class RefundStatusError(RefundError):
+    """A refund cannot move to that status from where it stands."""
+
+
 class PriceChangedError(StoreError):
     """A price changed since the resident put the item in the cart; they accept it first."""
 

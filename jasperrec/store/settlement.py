@@ -22,6 +22,7 @@ from jasperrec.tasks import crontab
 from jasperrec.tasks import periodic_task
 
 from . import entitlements
+from . import ledger
 from . import order_status
 from . import stock
 from .errors import PaymentError
@@ -94,6 +95,7 @@ def mark_paid(
     order.paid_at = utcnow()
     _set_registrations(order.lines, RegistrationStatus.CONFIRMED)
     entitlements.issue_for(order, local_today())
+    ledger.record_payment(order)
 
 
 def _take_back(order: Order) -> bool:

@@ -14,6 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from jasperrec.extensions import db
 
 from . import payments
+from . import refunds
 from . import settlement
 from .errors import InvalidWebhookError
 from .models import ProcessedEvent
@@ -29,6 +30,8 @@ OPTIONAL_STR = (str, type(None))
 SESSION: Mapping[str, tuple[type, ...]] = {"id": (str,)}
 PAID_SESSION = {**SESSION, "amount_total": (int,), "payment_intent": OPTIONAL_STR}
 COMPLETED_SESSION = {**PAID_SESSION, "payment_status": (str,)}
+REFUND: Mapping[str, tuple[type, ...]] = {"id": (str,), "status": (str,)}
+CHARGE: Mapping[str, tuple[type, ...]] = {"id": (str,), "refunds": (dict, type(None))}
 
 
 @dataclass(frozen=True)
@@ -126,9 +129,34 @@ def checkout_ended_unpaid(session: dict[str, Any]) -> None:
     settlement.expire_checkout(session["id"])
 
 
+def refund_updated(refund: dict[str, Any]) -> None:
+    """Settle one of our refunds the processor has finished, succeeded or failed."""
+    metadata = refund.get("metadata")
+    key = metadata.get("idempotency_key") if isinstance(metadata, dict) else None
+    reason = refund.get("failure_reason")
+    found = refunds.settle_from_processor(
+        refund["id"],
+        refund["status"],
+        key if isinstance(key, str) else None,
+        reason if isinstance(reason, str) else None,
+    )
+    if found is None:
+        log.warning("Refund %s matches none of ours", refund["id"])
+
+
+def charge_refunded(charge: dict[str, Any]) -> None:
+    """Settle each of our refunds the refunded charge lists; an unlisted one waits."""
+    listed = (charge.get("refunds") or {}).get("data")
+    for refund in listed if isinstance(listed, list) else []:
+        if isinstance(refund, dict) and not shape_problem(refund, REFUND):
+            refund_updated(refund)
+
+
 HANDLERS: dict[str, Handler] = {
     "checkout.session.completed": Handler(checkout_completed, COMPLETED_SESSION),
     "checkout.session.async_payment_succeeded": Handler(async_payment_succeeded, PAID_SESSION),
     "checkout.session.async_payment_failed": Handler(checkout_ended_unpaid, SESSION),
     "checkout.session.expired": Handler(checkout_ended_unpaid, SESSION),
+    "charge.refunded": Handler(charge_refunded, CHARGE),
+    "refund.updated": Handler(refund_updated, REFUND),
 }

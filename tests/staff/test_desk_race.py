@@ -23,6 +23,7 @@ from jasperrec.extensions import db
 from jasperrec.store import desk_orders
 from jasperrec.store.desk_orders import DeskSale
 from jasperrec.store.errors import StoreError
+from jasperrec.store.models import LedgerEntry
 from jasperrec.store.models import Order
 from jasperrec.store.models import OrderLine
 from jasperrec.store.models import PaymentMethod
@@ -43,6 +44,7 @@ def cleanup(app: Flask) -> Iterator[None]:
     lines = sa.select(OrderLine.id).where(OrderLine.order_id.in_(orders))
     for statement in (
         sa.delete(Registration).where(Registration.order_line_id.in_(lines)),
+        sa.delete(LedgerEntry).where(LedgerEntry.order_id.in_(orders)),
         sa.delete(OrderLine).where(OrderLine.order_id.in_(orders)),
         sa.delete(Order).where(Order.id.in_(orders)),
         sa.delete(HouseholdMember).where(HouseholdMember.user_id.in_(people)),

@@ -13,6 +13,7 @@ from typing import Any
 from urllib.parse import parse_qs
 
 import pytest
+import sqlalchemy as sa
 import stripe
 from flask import Flask
 
@@ -153,3 +154,23 @@ def checkout_event(
             }
         },
     }
+
+
+@pytest.fixture(autouse=True)
+def reconciled(request: pytest.FixtureRequest) -> Iterator[None]:
+    """After every store test, every order, refund and balance still agrees with the ledger."""
+    yield
+    from jasperrec.extensions import db
+    from jasperrec.store import ledger
+
+    if request.node.get_closest_marker("unreconciled"):
+        return
+    if request.node.get_closest_marker("commits"):
+        db.session.remove()
+    try:
+        problems = ledger.find_discrepancies()
+    except sa.exc.InternalError:
+        # The test left PostgreSQL's transaction aborted on purpose (a write the database
+        # refused), so nothing it wrote stands to be checked.
+        return
+    assert problems == []

@@ -22,6 +22,7 @@ from jasperrec.auth.models import User
 from jasperrec.extensions import db
 from jasperrec.store import checkout
 from jasperrec.store.models import CartItem
+from jasperrec.store.models import LedgerEntry
 from jasperrec.store.models import Order
 from jasperrec.store.models import OrderLine
 from jasperrec.store.models import OrderStatus
@@ -58,6 +59,7 @@ def cleanup(app: Flask) -> Iterator[None]:
     lines = sa.select(OrderLine.id).where(OrderLine.order_id.in_(orders))
     for statement in (
         sa.delete(Registration).where(Registration.order_line_id.in_(lines)),
+        sa.delete(LedgerEntry).where(LedgerEntry.order_id.in_(orders)),
         sa.delete(OrderLine).where(OrderLine.order_id.in_(orders)),
         sa.delete(Order).where(Order.id.in_(orders)),
         sa.delete(CartItem).where(CartItem.user_id.in_(users)),

@@ -25,6 +25,7 @@ from jasperrec.store import service
 from jasperrec.store import settlement
 from jasperrec.store.errors import StoreError
 from jasperrec.store.models import CartItem
+from jasperrec.store.models import LedgerEntry
 from jasperrec.store.models import Order
 from jasperrec.store.models import OrderLine
 from jasperrec.store.models import OrderStatus
@@ -47,6 +48,7 @@ def cleanup(app: Flask) -> Iterator[None]:
     lines = sa.select(OrderLine.id).where(OrderLine.order_id.in_(orders))
     for statement in (
         sa.delete(Registration).where(Registration.order_line_id.in_(lines)),
+        sa.delete(LedgerEntry).where(LedgerEntry.order_id.in_(orders)),
         sa.delete(OrderLine).where(OrderLine.order_id.in_(orders)),
         sa.delete(Order).where(Order.id.in_(orders)),
         sa.delete(CartItem).where(CartItem.user_id.in_(users)),

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from jasperrec.store import desk_orders
 from jasperrec.store import order_status
 from jasperrec.store.desk_orders import DeskSale
@@ -25,6 +27,7 @@ def test_a_desk_order_starts_paid_and_says_who_took_it(user: Any) -> None:
     assert (change.changed_by_id, change.reason) == (staff.id, "paid at the desk: cash")
 
 
+@pytest.mark.unreconciled
 def test_the_data_download_tells_how_each_order_changed(user: Any) -> None:
     order = factories.OrderFactory(user=user)
     order_status.move(order, OrderStatus.EXPIRED, "the hold lapsed unpaid")

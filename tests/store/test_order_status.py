@@ -40,6 +40,7 @@ def test_the_table_is_the_one_the_tests_walk() -> None:
     assert set(order_status.TRANSITIONS) == set(OrderStatus)
 
 
+@pytest.mark.unreconciled
 @pytest.mark.parametrize(("start", "to"), [p for p in PAIRS if p in ALLOWED])
 def test_an_allowed_move_changes_the_status_and_records_who_when_and_why(start, to) -> None:
     staff = factories.StaffFactory()
@@ -67,6 +68,7 @@ def test_a_move_not_in_the_table_raises_and_changes_nothing(start, to) -> None:
     assert _changes() == []
 
 
+@pytest.mark.unreconciled
 def test_a_paid_order_cannot_be_expired_and_an_expired_one_is_never_paid_silently() -> None:
     assert not order_status.can_move(factories.OrderFactory(status=S.PAID), S.EXPIRED)
     expired = factories.OrderFactory(status=S.EXPIRED)

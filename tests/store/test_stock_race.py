@@ -15,6 +15,7 @@ from flask import Flask
 from jasperrec.auth.models import User
 from jasperrec.extensions import db
 from jasperrec.store.models import CartItem
+from jasperrec.store.models import LedgerEntry
 from jasperrec.store.models import Order
 from jasperrec.store.models import OrderLine
 from jasperrec.store.models import Product
@@ -31,6 +32,7 @@ def cleanup(app: Flask) -> Iterator[None]:
     users = sa.select(User.id).where(User.email.like("bottle-racer%@example.ca"))
     orders = sa.select(Order.id).where(Order.user_id.in_(users))
     for statement in (
+        sa.delete(LedgerEntry).where(LedgerEntry.order_id.in_(orders)),
         sa.delete(OrderLine).where(OrderLine.order_id.in_(orders)),
         sa.delete(Order).where(Order.id.in_(orders)),
         sa.delete(CartItem).where(CartItem.user_id.in_(users)),

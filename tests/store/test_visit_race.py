@@ -20,6 +20,7 @@ from jasperrec.auth.models import User
 from jasperrec.extensions import db
 from jasperrec.store import entitlements
 from jasperrec.store.models import Entitlement
+from jasperrec.store.models import LedgerEntry
 from jasperrec.store.models import Order
 from jasperrec.store.models import OrderLine
 from jasperrec.store.models import Product
@@ -42,6 +43,7 @@ def cleanup(app: Flask) -> Iterator[None]:
     for statement in (
         sa.delete(Visit).where(Visit.entitlement_id.in_(held)),
         sa.delete(Entitlement).where(Entitlement.user_id.in_(users)),
+        sa.delete(LedgerEntry).where(LedgerEntry.order_id.in_(orders)),
         sa.delete(OrderLine).where(OrderLine.order_id.in_(orders)),
         sa.delete(Order).where(Order.id.in_(orders)),
         sa.delete(Product).where(Product.id.in_(product_ids)),

@@ -369,6 +369,8 @@ def test_every_handled_event_type_has_a_handler() -> None:
         "checkout.session.async_payment_succeeded",
         "checkout.session.async_payment_failed",
         "checkout.session.expired",
+        "charge.refunded",
+        "refund.updated",
     }
 
 

@@ -1,10 +1,18 @@
-"""The store's tables: programs, products and passes, carts, orders and registrations.
+"""The store's tables: programs, products and passes, carts, orders, registrations, the ledger.
 
 Split by what they describe; import them from here.
 """
 
 from __future__ import annotations
 
+from .ledger import LedgerAccount
+from .ledger import LedgerEntry
+from .ledger import LedgerImmutableError
+from .ledger import LedgerKind
+from .ledger import LedgerStatus
+from .ledger import Refund
+from .ledger import RefundDestination
+from .ledger import RefundStatus
 from .orders import MAX_QUANTITY
 from .orders import CartItem
 from .orders import Order
@@ -45,6 +53,11 @@ __all__ = [
     "DeskCheck",
     "DeskOutcome",
     "Entitlement",
+    "LedgerAccount",
+    "LedgerEntry",
+    "LedgerImmutableError",
+    "LedgerKind",
+    "LedgerStatus",
     "MAX_QUANTITY",
     "Order",
     "OrderLine",
@@ -64,6 +77,9 @@ __all__ = [
     "ProgramPrerequisite",
     "ProgramStatus",
     "ProgramStatusChange",
+    "Refund",
+    "RefundDestination",
+    "RefundStatus",
     "Registration",
     "RegistrationStatus",
     "SEARCH_CONFIGURATION",

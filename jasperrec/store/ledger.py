@@ -1,0 +1,268 @@
+"""The household ledger: record each money movement once, and read balances as sums."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import sqlalchemy as sa
+from flask_sqlalchemy.pagination import Pagination
+
+from jasperrec.auth.models import User
+from jasperrec.db import paginate_clamped
+from jasperrec.extensions import db
+
+from .models import LedgerAccount
+from .models import LedgerEntry
+from .models import LedgerKind
+from .models import LedgerStatus
+from .models import Order
+from .models import OrderStatus
+from .models import Refund
+from .models import RefundDestination
+from .models import RefundStatus
+
+# Rows on one page of the household balance.
+ENTRIES_PAGE_SIZE = 25
+
+
+def record_payment(order: Order) -> LedgerEntry | None:
+    """Record the money taken for a paid order, once however often it is called.
+
+    Flushes only: the caller commits it with the order. A free order moves no money.
+    """
+    if order.total_cents == 0 or _has_payment(order):
+        return None
+    # Staff who took a desk payment acted; online, the resident paid.
+    actor = order.taken_by if order.taken_by is not None else order.user
+    how = order.payment_method.value if order.payment_method else "online by card"
+    return add_entry(
+        order.user,
+        actor,
+        LedgerKind.PAYMENT,
+        LedgerAccount.PAYMENTS,
+        order.total_cents,
+        currency=order.currency,
+        reason=f"Order {order.reference} paid {how}",
+        order=order,
+    )
+
+
+def _has_payment(order: Order) -> bool:
+    query = sa.select(LedgerEntry.id).where(
+        LedgerEntry.order_id == order.id, LedgerEntry.kind == LedgerKind.PAYMENT
+    )
+    return db.session.scalar(query.limit(1)) is not None
+
+
+def add_entry(
+    household: User,
+    actor: User | None,
+    kind: LedgerKind,
+    account: LedgerAccount,
+    amount_cents: int,
+    *,
+    currency: str,
+    reason: str,
+    order: Order | None = None,
+    refund: Refund | None = None,
+    status: LedgerStatus = LedgerStatus.SUCCEEDED,
+) -> LedgerEntry:
+    """Append one movement to the household's ledger; flushes only."""
+    entry = LedgerEntry(
+        user_id=household.id,
+        actor=actor,
+        kind=kind,
+        account=account,
+        amount_cents=amount_cents,
+        currency=currency,
+        reason=reason[:500],
+        order=order,
+        refund=refund,
+        status=status,
+    )
+    db.session.add(entry)
+    db.session.flush()
+    return entry
+
+
+def record_refund(refund: Refund, actor: User | None) -> None:
+    """Record a succeeded refund: back to the card, or issued as household credit.
+
+    A fee the department kept is recorded beside it, so the line still adds up.
+    Flushes only.
+    """
+    order = refund.order
+    if refund.destination is RefundDestination.CARD:
+        kind, account, amount = LedgerKind.REFUND, LedgerAccount.PAYMENTS, -refund.amount_cents
+    else:
+        kind, account, amount = LedgerKind.CREDIT_ISSUED, LedgerAccount.CREDIT, refund.amount_cents
+    reason = f"Refund for {refund.order_line.description}, order {order.reference}: {refund.reason}"
+    add_entry(
+        order.user,
+        actor,
+        kind,
+        account,
+        amount,
+        currency=refund.currency,
+        reason=reason,
+        order=order,
+        refund=refund,
+    )
+    if refund.fee_cents:
+        add_entry(
+            order.user,
+            actor,
+            LedgerKind.FEE,
+            LedgerAccount.FEES,
+            refund.fee_cents,
+            currency=refund.currency,
+            reason=f"Administration fee, order {order.reference}",
+            order=order,
+            refund=refund,
+        )
+
+
+def record_failed_refund(refund: Refund, actor: User | None) -> None:
+    """Keep a failed card refund in the ledger, for the record; it moves no balance."""
+    add_entry(
+        refund.order.user,
+        actor,
+        LedgerKind.REFUND,
+        LedgerAccount.PAYMENTS,
+        -refund.amount_cents,
+        currency=refund.currency,
+        reason=f"Refund failed: {refund.failure_reason or 'declined'}",
+        order=refund.order,
+        refund=refund,
+        status=LedgerStatus.FAILED,
+    )
+
+
+def balance(household: User, account: LedgerAccount) -> int:
+    """Return one of the household's balances: the sum of its succeeded rows."""
+    query = sa.select(sa.func.coalesce(sa.func.sum(LedgerEntry.amount_cents), 0)).where(
+        LedgerEntry.user_id == household.id,
+        LedgerEntry.account == account,
+        LedgerEntry.status == LedgerStatus.SUCCEEDED,
+    )
+    return int(db.session.scalar(query) or 0)
+
+
+def net_paid(order: Order) -> int:
+    """Return what the order has brought in, less refunds to the card and credit issued."""
+    query = sa.select(sa.func.coalesce(sa.func.sum(LedgerEntry.amount_cents), 0)).where(
+        LedgerEntry.order_id == order.id,
+        LedgerEntry.status == LedgerStatus.SUCCEEDED,
+        LedgerEntry.kind.in_((LedgerKind.PAYMENT, LedgerKind.REFUND)),
+    )
+    paid = int(db.session.scalar(query) or 0)
+    credited = sa.select(sa.func.coalesce(sa.func.sum(LedgerEntry.amount_cents), 0)).where(
+        LedgerEntry.order_id == order.id,
+        LedgerEntry.status == LedgerStatus.SUCCEEDED,
+        LedgerEntry.kind == LedgerKind.CREDIT_ISSUED,
+    )
+    return paid - int(db.session.scalar(credited) or 0)
+
+
+@dataclasses.dataclass(frozen=True)
+class Statement:
+    """A page of ledger rows, newest first, each with the balance after it."""
+
+    page: Pagination
+    running: dict[int, int]
+    credit_cents: int
+
+
+def list_entries_for(household: User, page: int = 1) -> Statement:
+    """Return a page of the household's credit movements with the running balance."""
+    rows = sa.select(LedgerEntry).where(LedgerEntry.user_id == household.id)
+    rows = rows.order_by(LedgerEntry.id.desc())
+    pagination = paginate_clamped(rows, page, ENTRIES_PAGE_SIZE)
+    entries: list[LedgerEntry] = list(pagination.items)
+    running: dict[int, int] = {}
+    if entries:
+        # One query: the credit balance up to the newest row shown, then walk down the page.
+        total = sa.select(sa.func.coalesce(sa.func.sum(LedgerEntry.amount_cents), 0)).where(
+            LedgerEntry.user_id == household.id,
+            LedgerEntry.account == LedgerAccount.CREDIT,
+            LedgerEntry.status == LedgerStatus.SUCCEEDED,
+            LedgerEntry.id <= entries[0].id,
+        )
+        after = int(db.session.scalar(total) or 0)
+        for entry in entries:
+            running[entry.id] = after
+            if _counts(entry):
+                after -= entry.amount_cents
+    return Statement(pagination, running, balance(household, LedgerAccount.CREDIT))
+
+
+def _counts(entry: LedgerEntry) -> bool:
+    return entry.account is LedgerAccount.CREDIT and entry.status is LedgerStatus.SUCCEEDED
+
+
+def find_discrepancies() -> list[str]:
+    """Say where orders, refunds or balances disagree with the ledger; empty when all agree.
+
+    A paid order's payments equal its total, less nothing; an order not paid has had every
+    payment given back; a succeeded refund has exactly its one row, others none; no
+    household balance is below zero.
+    """
+    problems: list[str] = []
+    ok = LedgerEntry.status == LedgerStatus.SUCCEEDED
+    paid = sa.func.coalesce(
+        sa.func.sum(sa.case((LedgerEntry.kind == LedgerKind.PAYMENT, LedgerEntry.amount_cents))), 0
+    )
+    orders = (
+        sa.select(Order.id, Order.status, Order.total_cents, paid)
+        .outerjoin(LedgerEntry, sa.and_(LedgerEntry.order_id == Order.id, ok))
+        .group_by(Order.id, Order.status, Order.total_cents)
+    )
+    returned = dict(
+        db.session.execute(
+            sa.select(Refund.order_id, sa.func.sum(Refund.amount_cents))
+            .where(Refund.status == RefundStatus.SUCCEEDED)
+            .group_by(Refund.order_id)
+        ).all()
+    )
+    for order_id, status, total, payments in db.session.execute(orders):
+        expected = total if status is OrderStatus.PAID else returned.get(order_id, 0)
+        if payments != expected:
+            problems.append(f"order {order_id} ({status}): ledger {payments}, expected {expected}")
+        if returned.get(order_id, 0) > payments:
+            problems.append(f"order {order_id}: refunded more than paid")
+    problems += _refund_discrepancies()
+    negative = (
+        sa.select(LedgerEntry.user_id, LedgerEntry.account, sa.func.sum(LedgerEntry.amount_cents))
+        .where(ok, LedgerEntry.account.in_((LedgerAccount.CREDIT, LedgerAccount.GIFT)))
+        .group_by(LedgerEntry.user_id, LedgerEntry.account)
+        .having(sa.func.sum(LedgerEntry.amount_cents) < 0)
+    )
+    problems += [f"household {u}: {a} is {s}" for u, a, s in db.session.execute(negative)]
+    return problems
+
+
+def _refund_discrepancies() -> list[str]:
+    moved = (
+        sa.select(
+            Refund.id,
+            Refund.status,
+            Refund.amount_cents,
+            sa.func.count(LedgerEntry.id),
+            sa.func.coalesce(sa.func.sum(sa.func.abs(LedgerEntry.amount_cents)), 0),
+        )
+        .outerjoin(
+            LedgerEntry,
+            sa.and_(
+                LedgerEntry.refund_id == Refund.id,
+                LedgerEntry.status == LedgerStatus.SUCCEEDED,
+                LedgerEntry.kind != LedgerKind.FEE,
+            ),
+        )
+        .group_by(Refund.id, Refund.status, Refund.amount_cents)
+    )
+    problems = []
+    for refund_id, status, amount, rows, total in db.session.execute(moved):
+        want = (1, amount) if status is RefundStatus.SUCCEEDED else (0, 0)
+        if (rows, total) != want:
+            problems.append(f"refund {refund_id} ({status}): {rows} rows of {total}")
+    return problems
