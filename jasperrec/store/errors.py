@@ -69,6 +69,10 @@ class RefundStatusError(RefundError):
     """A refund cannot move to that status from where it stands."""
 
 
+class WithdrawalError(StoreError):
+    """The registration cannot be withdrawn: not confirmed, or the program is over."""
+
+
 class PriceChangedError(StoreError):
     """A price changed since the resident put the item in the cart; they accept it first."""
 

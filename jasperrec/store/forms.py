@@ -8,6 +8,7 @@ from typing import Any
 from flask_wtf import FlaskForm
 from wtforms import DateField
 from wtforms import IntegerField
+from wtforms import RadioField
 from wtforms import SelectChoice
 from wtforms import SelectField
 from wtforms import SelectMultipleField
@@ -23,6 +24,7 @@ from wtforms.widgets import ListWidget
 
 from .models import MAX_QUANTITY
 from .models import ProgramCategory
+from .models import RefundDestination
 from .models import TimeOfDay
 
 SELF = "self"
@@ -117,4 +119,20 @@ class QuantityForm(FlaskForm):
             InputRequired("Enter a quantity."),
             NumberRange(1, MAX_QUANTITY, f"Choose a quantity from 1 to {MAX_QUANTITY}."),
         ],
+    )
+
+
+class WithdrawForm(FlaskForm):
+    """Confirm a withdrawal and choose where the refund goes."""
+
+    destination = RadioField(
+        "Where should the refund go?",
+        choices=[
+            SelectChoice(RefundDestination.CARD.value, "Back to the card you paid with"),
+            SelectChoice(
+                RefundDestination.CREDIT.value, "Credit to spend on your household account"
+            ),
+        ],
+        default=RefundDestination.CARD.value,
+        validators=[DataRequired("Choose where the refund goes.")],
     )

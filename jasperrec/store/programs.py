@@ -15,6 +15,8 @@ from jasperrec.errors import NotFoundError
 from jasperrec.extensions import db
 from jasperrec.mail import send_mail
 
+from . import payments
+from . import withdrawals
 from .coordinators import assign_coordinators
 from .coordinators import list_coordinators
 from .errors import NotACoordinatorError
@@ -55,6 +57,15 @@ class Meeting:
 
 
 @dataclasses.dataclass(frozen=True)
+class WithdrawalPolicy:
+    """What a withdrawal gives back: all but a capped fee, until so many days before."""
+
+    fee_percent: int = 10
+    fee_cap_cents: int = 1_500
+    cutoff_days: int = 7
+
+
+@dataclasses.dataclass(frozen=True)
 class ProgramDetails:
     """Everything a coordinator enters about a program."""
 
@@ -80,6 +91,7 @@ class ProgramDetails:
     # Spaces online checkout cannot take, kept for phone and front-desk registration.
     held_back_spaces: int = 0
     coordinator_ids: frozenset[int] = frozenset()
+    withdrawal: WithdrawalPolicy = WithdrawalPolicy()
 
 
 def get_program(program_id: int) -> Program:
@@ -137,6 +149,8 @@ def _problems(details: ProgramDetails, program: Program | None) -> dict[str, str
         )
     if not 0 <= details.held_back_spaces <= max(details.capacity, 0):
         problems["held_back_spaces"] = "Hold back from none to all of the spaces."
+    if not 0 <= details.withdrawal.fee_percent <= 100:
+        problems["withdrawal_fee_percent"] = "The fee is from 0 to 100 percent."
     minimum = details.min_participants
     if minimum is not None and not 1 <= minimum <= details.capacity:
         problems["min_participants"] = "The minimum must be from 1 to the capacity."
@@ -220,6 +234,8 @@ def _apply(program: Program, details: ProgramDetails) -> None:
                   "min_participants", "level", "requires_approval",
                   "held_back_spaces"):  # fmt: skip
         setattr(program, field, getattr(details, field))
+    (program.withdrawal_fee_percent, program.withdrawal_fee_cap_cents,
+     program.withdrawal_cutoff_days) = dataclasses.astuple(details.withdrawal)  # fmt: skip
     program.meetings = [
         ProgramMeeting(
             starts_on=m.starts_on,
@@ -359,6 +375,7 @@ def change_status(
     db.session.commit()
     if to is ProgramStatus.CANCELLED:
         _tell_registrants(program)
+        withdrawals.refund_everyone(staff, program, payments.gateway())
     return change
 
 

@@ -38,6 +38,7 @@ from jasperrec.store.models import Program
 from jasperrec.store.models import ProgramStatus
 from jasperrec.store.programs import Meeting
 from jasperrec.store.programs import ProgramDetails
+from jasperrec.store.programs import WithdrawalPolicy
 
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 LOCAL_MINUTE = "%Y-%m-%dT%H:%M"
@@ -170,6 +171,19 @@ class ProgramForm(FlaskForm):
         validators=[Optional(), NumberRange(0, 1000)],
         description="Kept for phone and front-desk registration; online checkout cannot take them.",
     )
+    withdrawal_fee_percent = IntegerField(
+        "Withdrawal fee (%)", default=10, validators=[Optional(), NumberRange(0, 100)],
+        description="Kept from the refund when a participant withdraws in time.",
+    )  # fmt: skip
+    withdrawal_fee_cap = DecimalField(
+        "Withdrawal fee at most ($)", places=2, default=Decimal(15),
+        validators=[Optional(), NumberRange(0, 10_000)],
+    )  # fmt: skip
+    withdrawal_cutoff_days = IntegerField(
+        "Refunds until (days before the start)", default=7,
+        validators=[Optional(), NumberRange(0, 365)],
+        description="From then on, a withdrawal gives nothing back.",
+    )  # fmt: skip
     coordinators = SelectMultipleField("Coordinators", coerce=int, validators=[Optional()])
     prerequisites = SelectMultipleField("Prerequisites", coerce=int, validators=[Optional()])
     requires_approval = BooleanField("Staff approve each participant first")
@@ -283,7 +297,16 @@ def details_from(form: ProgramForm, zone: ZoneInfo) -> ProgramDetails:
         requires_approval=form.requires_approval.data,
         held_back_spaces=form.held_back_spaces.data or 0,
         coordinator_ids=frozenset(form.coordinators.data or ()),
+        withdrawal=WithdrawalPolicy(
+            fee_percent=_or(form.withdrawal_fee_percent.data, 10),
+            fee_cap_cents=_or(_cents(form.withdrawal_fee_cap.data), 1_500),
+            cutoff_days=_or(form.withdrawal_cutoff_days.data, 7),
+        ),
     )
+
+
+def _or(value: int | None, default: int) -> int:
+    return default if value is None else value
 
 
 def initial_data(program: Program, zone: ZoneInfo) -> dict[str, Any]:
@@ -318,5 +341,8 @@ def initial_data(program: Program, zone: ZoneInfo) -> dict[str, Any]:
         "level": program.level, "prerequisites": [p.id for p in program.prerequisites],
         "requires_approval": program.requires_approval,
         "held_back_spaces": program.held_back_spaces,
+        "withdrawal_fee_percent": program.withdrawal_fee_percent,
+        "withdrawal_fee_cap": Decimal(program.withdrawal_fee_cap_cents) / 100,
+        "withdrawal_cutoff_days": program.withdrawal_cutoff_days,
         "coordinators": [user.id for user in list_coordinators(program.id)],
     }  # fmt: skip

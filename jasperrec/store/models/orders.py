@@ -198,6 +198,9 @@ class Registration(db.Model):  # type: ignore[name-defined,misc]
     )
     status: Mapped[RegistrationStatus] = mapped_column(default=RegistrationStatus.HELD)
     created_at: Mapped[created_at]
+    # Set by store.withdrawals when a confirmed registration is given up: when, and by whom.
+    withdrawn_at: Mapped[dt.datetime | None]
+    withdrawn_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
 
     program: Mapped[Program] = relationship()
     household_member: Mapped[HouseholdMember | None] = relationship()

@@ -126,6 +126,23 @@ class Program(db.Model):  # type: ignore[name-defined,misc]
         default=0,
         server_default="0",
     )
+    # The withdrawal policy: the fee kept (a percentage, capped) until the cutoff, so many
+    # days before the start; from the cutoff on, a withdrawal gives nothing back.
+    withdrawal_fee_percent: Mapped[int] = mapped_column(
+        sa.CheckConstraint("withdrawal_fee_percent BETWEEN 0 AND 100", name="fee_percent_range"),
+        default=10,
+        server_default="10",
+    )
+    withdrawal_fee_cap_cents: Mapped[int] = mapped_column(
+        sa.CheckConstraint("withdrawal_fee_cap_cents >= 0", name="fee_cap_not_negative"),
+        default=1_500,
+        server_default="1500",
+    )
+    withdrawal_cutoff_days: Mapped[int] = mapped_column(
+        sa.CheckConstraint("withdrawal_cutoff_days >= 0", name="cutoff_not_negative"),
+        default=7,
+        server_default="7",
+    )
 
     category: Mapped[ProgramCategory] = relationship(lazy="joined", innerjoin=True)
     meetings: Mapped[list[ProgramMeeting]] = relationship(
