@@ -47,6 +47,7 @@ class Permission(enum.StrEnum):
     STORE_ENTITLEMENTS_CHECK = "store:entitlements:check"
     STORE_ORDERS_VIEW = "store:orders:view"
     STORE_PROGRAMS_MANAGE = "store:programs:manage"
+    STORE_REFUNDS_MANAGE = "store:refunds:manage"
     STORE_REGISTRATIONS_CREATE = "store:registrations:create"
     STORE_ROSTERS_VIEW = "store:rosters:view"
     # staff console
@@ -90,7 +91,9 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             P.STORE_ENTITLEMENTS_CHECK,
         }
     ),
-    Role.FINANCE: frozenset({P.STAFF_CONSOLE_VIEW, P.AUTH_PEOPLE_SEARCH, P.STORE_ORDERS_VIEW}),
+    Role.FINANCE: frozenset(
+        {P.STAFF_CONSOLE_VIEW, P.AUTH_PEOPLE_SEARCH, P.STORE_ORDERS_VIEW, P.STORE_REFUNDS_MANAGE}
+    ),
     Role.PRIVACY_OFFICER: frozenset(
         {
             P.STAFF_CONSOLE_VIEW,

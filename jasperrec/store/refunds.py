@@ -6,6 +6,7 @@ import dataclasses
 import logging
 
 import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
 
 from jasperrec.auth.models import User
 from jasperrec.db import utcnow
@@ -65,6 +66,12 @@ def change_status(refund: Refund, to: RefundStatus, by: User | None) -> None:
     refund.status_changed_at = utcnow()
     refund.status_changed_by_id = by.id if by is not None else None
     db.session.flush()
+
+
+def list_refunds(order: Order) -> list[Refund]:
+    """Return the order's refunds, oldest first, with who asked."""
+    query = sa.select(Refund).where(Refund.order_id == order.id).order_by(Refund.id)
+    return list(db.session.scalars(query.options(selectinload(Refund.requested_by))))
 
 
 def refundable_cents(line: OrderLine) -> int:

@@ -91,6 +91,7 @@ MATRIX: dict[str, tuple[str, str, dict[str, str] | None, dict[str, int]]] = {
         {AGENT: 200, LEAD: 200, COORDINATOR: 200},
     ),
     "staff.order": ("GET", "/staff/orders/{order}", None, {FINANCE: 200}),
+    "staff.refund_line": ("POST", "/staff/orders/{order}/refunds", {}, {FINANCE: 302}),
     "staff.break_glass": (
         "POST",
         "/staff/people/{resident}/break-glass",

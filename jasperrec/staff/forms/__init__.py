@@ -4,6 +4,7 @@ from .categories import CategoryForm
 from .categories import KeywordForm
 from .categories import QuestionForm
 from .orders import OrderFilterForm
+from .orders import RefundForm
 from .people import AuditFilterForm
 from .people import BreakGlassForm
 from .people import CheckboxListField
@@ -37,6 +38,7 @@ __all__ = [
     "NewStaffForm",
     "NoteForm",
     "OrderFilterForm",
+    "RefundForm",
     "ProgramFilterForm",
     "QuestionForm",
     "QueueFilterForm",

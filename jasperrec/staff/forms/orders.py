@@ -1,4 +1,4 @@
-"""Finding orders: the filter finance reads the order list through; syntax only."""
+"""Orders: the filter finance reads the order list through, and a refund finance makes."""
 
 from __future__ import annotations
 
@@ -6,15 +6,20 @@ import datetime as dt
 
 from flask_wtf import FlaskForm
 from wtforms import DateField
+from wtforms import DecimalField
+from wtforms import RadioField
 from wtforms import SelectChoice
 from wtforms import SelectField
 from wtforms import StringField
 from wtforms import ValidationError
+from wtforms.validators import DataRequired
 from wtforms.validators import Length
+from wtforms.validators import NumberRange
 from wtforms.validators import Optional
 
 from jasperrec.auth.forms import strip
 from jasperrec.store.models import OrderStatus
+from jasperrec.store.models import RefundDestination
 
 
 def _not_before_from(form: OrderFilterForm, field: DateField) -> None:
@@ -54,4 +59,22 @@ class OrderFilterForm(FlaskForm):
         "Placed on or before",
         validators=[Optional(), _sane_year, _not_before_from],
         format="%Y-%m-%d",
+    )
+
+
+class RefundForm(FlaskForm):
+    """Refund an order line by an amount finance chooses, with the reason on record."""
+
+    line = SelectField("Line", coerce=int, validators=[DataRequired("Choose the line.")])
+    amount = DecimalField(
+        "Amount ($)", places=2, validators=[DataRequired("Enter the amount."), NumberRange(0.01)]
+    )
+    destination = RadioField(
+        "Refund to",
+        choices=[SelectChoice(d.value, d.value.capitalize()) for d in RefundDestination],
+        default=RefundDestination.CARD.value,
+        validators=[DataRequired()],
+    )
+    reason = StringField(
+        "Reason", filters=[strip], validators=[DataRequired("Say why."), Length(max=500)]
     )
