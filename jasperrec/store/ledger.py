@@ -6,6 +6,7 @@ import dataclasses
 
 import sqlalchemy as sa
 from flask_sqlalchemy.pagination import Pagination
+from sqlalchemy.orm import selectinload
 
 from jasperrec.auth.models import User
 from jasperrec.db import paginate_clamped
@@ -174,8 +175,10 @@ class Statement:
 
 
 def list_entries_for(household: User, page: int = 1) -> Statement:
-    """Return a page of the household's credit movements with the running balance."""
+    """Return a page of the household's ledger, newest first, with the credit balance
+    after each row."""
     rows = sa.select(LedgerEntry).where(LedgerEntry.user_id == household.id)
+    rows = rows.options(selectinload(LedgerEntry.order))
     rows = rows.order_by(LedgerEntry.id.desc())
     pagination = paginate_clamped(rows, page, ENTRIES_PAGE_SIZE)
     entries: list[LedgerEntry] = list(pagination.items)

@@ -7,6 +7,7 @@ from flask import Blueprint
 bp = Blueprint("store", __name__, url_prefix="/store")
 
 # Each module adds its routes to bp.
+from . import balance  # noqa: E402
 from . import cart  # noqa: E402
 from . import catalogue  # noqa: E402
 from . import orders  # noqa: E402
@@ -17,6 +18,7 @@ from . import registrations  # noqa: E402
 from . import statements  # noqa: E402
 
 __all__ = [
+    "balance",
     "bp",
     "cart",
     "catalogue",
