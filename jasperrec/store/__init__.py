@@ -21,6 +21,7 @@ from .personal_data import StoreData
 from .program_data import ProgramData
 from .schedule import describe_schedule
 from .views import bp
+from .waitlist.personal_data import WaitlistData
 
 
 def init_app(app: Flask) -> None:
@@ -30,6 +31,7 @@ def init_app(app: Flask) -> None:
     register(app, StoreData())
     register(app, ProgramData())
     register(app, LedgerData())
+    register(app, WaitlistData())
     app.add_template_filter(money)
     app.add_template_filter(describe_schedule, "schedule")
     app.context_processor(cart_badge)

@@ -22,6 +22,7 @@ from . import entitlements
 from . import order_status
 from . import settlement
 from . import stock
+from . import waitlist
 from .errors import CartEmptyError
 from .errors import EmailNotConfirmedError
 from .errors import OrderNotPendingError
@@ -133,6 +134,7 @@ def _give_up(user: User, order_id: int) -> None:
     settlement.close(order, OrderStatus.CANCELLED, "the payment could not start", user)
     _refill_cart(user, order)
     db.session.commit()
+    waitlist.spaces_freed(line.program for line in order.lines)
 
 
 def _lock_cart(user: User) -> None:
@@ -185,7 +187,11 @@ def _add_order_line(user: User, order: Order, line: CartLine) -> None:
     )
     order.lines.append(order_line)
     if item.program is not None:
-        check_eligible(user, item.program, item.household_member, spaces_left(item.program))
+        # A participant's own waitlist offer counted as taken until now: it is theirs.
+        own_offer = waitlist.claim_offer(user, item.program, item.household_member)
+        check_eligible(
+            user, item.program, item.household_member, spaces_left(item.program) + own_offer
+        )
         order_line.registration = Registration(
             program=item.program, user_id=user.id, household_member=item.household_member
         )
@@ -277,6 +283,7 @@ def cancel_checkout(user: User, gateway: PaymentGateway, checkout_session_id: st
     settlement.close(order, OrderStatus.CANCELLED, "the resident gave up the payment", user)
     _refill_cart(user, order)
     db.session.commit()
+    waitlist.spaces_freed(line.program for line in order.lines)
     return order
 
 

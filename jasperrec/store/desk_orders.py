@@ -28,6 +28,7 @@ from .service import check_eligible
 from .service import gst_on
 from .service import participant_name
 from .service import spaces_left
+from .waitlist import remove_clashing_for
 
 
 @dataclasses.dataclass(frozen=True)
@@ -120,4 +121,5 @@ def place_desk_order(staff: User, sale: DeskSale) -> Order:
     order_status.start(order, OrderStatus.PAID, f"paid at the desk: {sale.method.value}", staff)
     db.session.flush()
     ledger.record_payment(order)
+    remove_clashing_for(order)
     return order

@@ -17,6 +17,14 @@ class ProgramFullError(StoreError):
     """Every space in the program is taken or held."""
 
 
+class WaitlistError(StoreError):
+    """A waitlist place cannot be taken, offered or accepted as asked."""
+
+
+class OfferUnavailableError(WaitlistError):
+    """The offer was already used, has lapsed, or the space is no longer free."""
+
+
 class RegistrationClosedError(StoreError):
     """The program has started, or is no longer offered."""
 

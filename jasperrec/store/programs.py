@@ -16,6 +16,7 @@ from jasperrec.extensions import db
 from jasperrec.mail import send_mail
 
 from . import payments
+from . import waitlist
 from . import withdrawals
 from .coordinators import assign_coordinators
 from .coordinators import list_coordinators
@@ -300,6 +301,7 @@ def update_program(staff: User, program: Program, details: ProgramDetails) -> Pr
     _apply(program, details)
     _coordinate(program, details.coordinator_ids)
     db.session.commit()
+    waitlist.space_freed(program)
     return program
 
 

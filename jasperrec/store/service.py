@@ -25,12 +25,14 @@ from .errors import NotEligibleError
 from .errors import ProgramFullError
 from .errors import RegistrationClosedError
 from .models import MAX_QUANTITY
+from .models import OFFER_STATUSES
 from .models import CartItem
 from .models import Product
 from .models import ProductKind
 from .models import Program
 from .models import Registration
 from .models import RegistrationStatus
+from .models import WaitlistEntry
 from .prices import Cart
 from .prices import CartLine
 from .prices import closed_reason
@@ -79,11 +81,24 @@ def gst_on(subtotal_cents: int) -> int:
     return (subtotal_cents * rate + 50) // 100
 
 
+def _taking_rows(now: dt.datetime) -> sa.CompoundSelect[tuple[int]]:
+    """One row per space taken: an active registration, or an unexpired waitlist offer.
+
+    An offered space is the offered person's until the offer's deadline, so nobody else
+    may take it meanwhile.
+    """
+    registrations = sa.select(Registration.program_id).where(Registration.status.in_(ACTIVE))
+    offers = sa.select(WaitlistEntry.program_id).where(
+        WaitlistEntry.status.in_(OFFER_STATUSES), WaitlistEntry.offer_expires_at > now
+    )
+    return sa.union_all(registrations, offers)
+
+
 def _taken_spaces() -> sa.Subquery:
+    rows = _taking_rows(utcnow()).subquery()
     return (
-        sa.select(Registration.program_id, sa.func.count().label("taken"))
-        .where(Registration.status.in_(ACTIVE))
-        .group_by(Registration.program_id)
+        sa.select(rows.c.program_id, sa.func.count().label("taken"))
+        .group_by(rows.c.program_id)
         .subquery()
     )
 
@@ -103,14 +118,13 @@ def listing_query() -> sa.Select[Program, int]:
 
 
 def spaces_left(program: Program, *, at_desk: bool = False) -> int:
-    """Return the spaces in a program not yet taken or held.
+    """Return the spaces in a program not yet taken, held, or offered from its waitlist.
 
     Online that leaves out the spaces held back for the desk and the phone; staff
     registering someone at the desk (at_desk) may take those too.
     """
-    query = sa.select(sa.func.count(Registration.id)).where(
-        Registration.program_id == program.id, Registration.status.in_(ACTIVE)
-    )
+    rows = _taking_rows(utcnow()).subquery()
+    query = sa.select(sa.func.count()).select_from(rows).where(rows.c.program_id == program.id)
     held_back = 0 if at_desk else program.held_back_spaces
     return max(program.capacity - held_back - int(db.session.scalar(query) or 0), 0)
 

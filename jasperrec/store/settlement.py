@@ -25,6 +25,7 @@ from . import entitlements
 from . import ledger
 from . import order_status
 from . import stock
+from . import waitlist
 from .errors import PaymentError
 from .errors import PaymentMismatchError
 from .models import Order
@@ -94,6 +95,7 @@ def mark_paid(
     order.payment_intent_id = payment_intent_id
     order.paid_at = utcnow()
     _set_registrations(order.lines, RegistrationStatus.CONFIRMED)
+    waitlist.remove_clashing_for(order)
     entitlements.issue_for(order, local_today())
     ledger.record_payment(order)
 
@@ -199,6 +201,7 @@ def expire_checkout(checkout_session_id: str) -> Order | None:
         return None
     close(order, OrderStatus.EXPIRED, "the processor ended the payment unpaid")
     db.session.commit()
+    waitlist.spaces_freed(line.program for line in order.lines)
     return order
 
 
@@ -217,6 +220,7 @@ def expire_overdue_orders(grace: dt.timedelta = dt.timedelta(minutes=5)) -> int:
     for order in orders:
         close(order, OrderStatus.EXPIRED, "the hold lapsed unpaid")
     db.session.commit()
+    waitlist.spaces_freed(line.program for order in orders for line in order.lines)
     return len(orders)
 
 

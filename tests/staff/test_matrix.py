@@ -72,6 +72,13 @@ MATRIX: dict[str, tuple[str, str, dict[str, str] | None, dict[str, int]]] = {
     "staff.roster": ("GET", "/staff/rosters/{program}", None, {COORDINATOR: 200}),
     # Signing in counts as re-authenticating, so the export is allowed straight after.
     "staff.roster_csv": ("GET", "/staff/rosters/{program}/roster.csv", None, {COORDINATOR: 200}),
+    # No such waitlist entry: past the permission check, the lookup answers 404.
+    "staff.promote_from_waitlist": (
+        "POST",
+        "/staff/rosters/{program}/waitlist/999999/promote",
+        {},
+        {AGENT: 404, LEAD: 404, COORDINATOR: 404},
+    ),
     "staff.desk_programs": (
         "GET",
         "/staff/desk",

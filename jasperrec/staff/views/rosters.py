@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 from flask import Response
+from flask import flash
+from flask import redirect
 from flask import render_template
 from flask import request
+from flask import url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from wtforms import SelectChoice
@@ -12,7 +15,12 @@ from wtforms import SelectChoice
 from jasperrec.auth.permissions import Permission
 from jasperrec.auth.permissions import permission_required
 from jasperrec.auth.permissions import reauthentication_required
+from jasperrec.extensions import db
+from jasperrec.forms import ConfirmForm
+from jasperrec.store import waitlist
 from jasperrec.store.catalogue import list_categories
+from jasperrec.store.errors import StoreError
+from jasperrec.store.models import Program
 
 from .. import roster_export
 from .. import rosters
@@ -57,7 +65,32 @@ def rosters_page() -> ResponseReturnValue:
 @permission_required(Permission.STORE_ROSTERS_VIEW)
 def roster(program_id: int) -> ResponseReturnValue:
     found = rosters.open_roster(current_user, program_id)
-    return render_template("staff/roster.html", roster=found, withheld=rosters.NOTES_WITHHELD)
+    return render_template(
+        "staff/roster.html",
+        roster=found,
+        withheld=rosters.NOTES_WITHHELD,
+        waitlist=waitlist.list_waitlist(found.program),
+        form=ConfirmForm(),
+    )
+
+
+@bp.route("/rosters/<int:program_id>/waitlist/<int:entry_id>/promote", methods=["POST"])
+@permission_required(Permission.STORE_REGISTRATIONS_CREATE)
+def promote_from_waitlist(program_id: int, entry_id: int) -> ResponseReturnValue:
+    program = db.get_or_404(Program, program_id)
+    if ConfirmForm().validate_on_submit():
+        try:
+            offered = waitlist.promote(program, entry_id=entry_id, by=current_user)
+        except StoreError as error:
+            flash(str(error), "error")
+        else:
+            names = ", ".join(waitlist.participant_of(entry) for entry in offered)
+            flash(
+                f"Offered the space to {names}."
+                if names
+                else "That person can no longer take the program and left the waitlist."
+            )
+    return redirect(url_for("staff.roster", program_id=program_id))
 
 
 @bp.route("/rosters/<int:program_id>/roster.csv")

@@ -1,4 +1,5 @@
-"""The store's tables: programs, products and passes, carts, orders, registrations, the ledger.
+"""The store's tables: programs, products and passes, carts, orders, registrations, the ledger
+and waitlists.
 
 Split by what they describe; import them from here.
 """
@@ -44,6 +45,11 @@ from .programs import ProgramPrerequisite
 from .programs import ProgramStatus
 from .programs import ProgramStatusChange
 from .programs import TimeOfDay
+from .waitlist import OFFER_STATUSES
+from .waitlist import OPEN_STATUSES
+from .waitlist import WaitlistChange
+from .waitlist import WaitlistEntry
+from .waitlist import WaitlistStatus
 
 __all__ = [
     "CODE_ALPHABET",
@@ -59,6 +65,8 @@ __all__ = [
     "LedgerKind",
     "LedgerStatus",
     "MAX_QUANTITY",
+    "OFFER_STATUSES",
+    "OPEN_STATUSES",
     "Order",
     "OrderLine",
     "OrderStatus",
@@ -85,4 +93,7 @@ __all__ = [
     "SEARCH_CONFIGURATION",
     "TimeOfDay",
     "Visit",
+    "WaitlistChange",
+    "WaitlistEntry",
+    "WaitlistStatus",
 ]

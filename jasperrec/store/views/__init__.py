@@ -16,6 +16,7 @@ from . import payments  # noqa: E402
 from . import products  # noqa: E402
 from . import registrations  # noqa: E402
 from . import statements  # noqa: E402
+from . import waitlist  # noqa: E402
 
 __all__ = [
     "balance",
@@ -28,4 +29,5 @@ __all__ = [
     "products",
     "registrations",
     "statements",
+    "waitlist",
 ]

@@ -12,7 +12,10 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from flask_login import login_required
 
+from jasperrec.forms import ConfirmForm
+
 from .. import registrations
+from .. import waitlist
 from .. import withdrawals
 from ..calendar import registrations_ics
 from ..errors import StoreError
@@ -28,7 +31,11 @@ from . import bp
 @login_required
 def my_registrations() -> ResponseReturnValue:
     people = registrations.list_registrations(current_user)
-    return render_template("store/registrations.html", people=people)
+    places = waitlist.list_places_for(current_user)
+    tokens = {place.entry.id: waitlist.offer_token(place.entry) for place in places}
+    return render_template(
+        "store/registrations.html", people=people, places=places, tokens=tokens, form=ConfirmForm()
+    )
 
 
 @bp.route("/registrations.ics")
