@@ -81,26 +81,23 @@ def gst_on(subtotal_cents: int) -> int:
     return (subtotal_cents * rate + 50) // 100
 
 
-def _taking_rows(now: dt.datetime) -> sa.CompoundSelect[tuple[int]]:
-    """One row per space taken: an active registration, or an unexpired waitlist offer.
+def _taken(
+    program_id: sa.orm.InstrumentedAttribute[int] | int, now: dt.datetime
+) -> sa.ScalarSelect[int]:
+    """Count the spaces taken in a program: active registrations and unexpired waitlist offers.
 
     An offered space is the offered person's until the offer's deadline, so nobody else
-    may take it meanwhile.
+    may take it meanwhile. Correlated per program, each count reads its own index.
     """
-    registrations = sa.select(Registration.program_id).where(Registration.status.in_(ACTIVE))
-    offers = sa.select(WaitlistEntry.program_id).where(
-        WaitlistEntry.status.in_(OFFER_STATUSES), WaitlistEntry.offer_expires_at > now
+    registrations = sa.select(sa.func.count(Registration.id)).where(
+        Registration.program_id == program_id, Registration.status.in_(ACTIVE)
     )
-    return sa.union_all(registrations, offers)
-
-
-def _taken_spaces() -> sa.Subquery:
-    rows = _taking_rows(utcnow()).subquery()
-    return (
-        sa.select(rows.c.program_id, sa.func.count().label("taken"))
-        .group_by(rows.c.program_id)
-        .subquery()
+    offers = sa.select(sa.func.count(WaitlistEntry.id)).where(
+        WaitlistEntry.program_id == program_id,
+        WaitlistEntry.status.in_(OFFER_STATUSES),
+        WaitlistEntry.offer_expires_at > now,
     )
+    return sa.select(registrations.scalar_subquery() + offers.scalar_subquery()).scalar_subquery()
 
 
 def listing_query() -> sa.Select[Program, int]:
@@ -108,13 +105,8 @@ def listing_query() -> sa.Select[Program, int]:
 
     The spaces held back for the desk and the phone are not offered online.
     """
-    taken = _taken_spaces()
-    spaces = Program.capacity - Program.held_back_spaces - sa.func.coalesce(taken.c.taken, 0)
-    return (
-        sa.select(Program, spaces)
-        .outerjoin(taken, taken.c.program_id == Program.id)
-        .where(Program.is_published.is_(True))
-    )
+    spaces = Program.capacity - Program.held_back_spaces - _taken(Program.id, utcnow())
+    return sa.select(Program, spaces).where(Program.is_published.is_(True))
 
 
 def spaces_left(program: Program, *, at_desk: bool = False) -> int:
@@ -123,10 +115,9 @@ def spaces_left(program: Program, *, at_desk: bool = False) -> int:
     Online that leaves out the spaces held back for the desk and the phone; staff
     registering someone at the desk (at_desk) may take those too.
     """
-    rows = _taking_rows(utcnow()).subquery()
-    query = sa.select(sa.func.count()).select_from(rows).where(rows.c.program_id == program.id)
     held_back = 0 if at_desk else program.held_back_spaces
-    return max(program.capacity - held_back - int(db.session.scalar(query) or 0), 0)
+    taken = int(db.session.scalar(sa.select(_taken(program.id, utcnow()))) or 0)
+    return max(program.capacity - held_back - taken, 0)
 
 
 def to_listing(program: Program, spaces_left: int, now: dt.datetime) -> ProgramListing:
