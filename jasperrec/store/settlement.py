@@ -182,6 +182,7 @@ def close(order: Order, status: OrderStatus, reason: str, by: User | None = None
     order_status.move(order, status, reason, by)
     stock.give_back(order.lines)
     _set_registrations(order.lines, RegistrationStatus.CANCELLED)
+    waitlist.reopen_offers(order)
 
 
 def _set_registrations(lines: Iterable[OrderLine], status: RegistrationStatus) -> None:

@@ -285,7 +285,7 @@ def test_an_expired_hold_offers_its_space_to_the_waitlist(user: Any, fake_gatewa
         (W.WAITING, {W.OFFERED, W.LEFT, W.REMOVED}),
         (W.OFFERED, {W.ACCEPTED, W.REGISTERED, W.LAPSED, W.LEFT, W.REMOVED}),
         (W.ACCEPTED, {W.REGISTERED, W.LAPSED, W.LEFT, W.REMOVED}),
-        (W.REGISTERED, set()),
+        (W.REGISTERED, {W.OFFERED, W.LAPSED}),
         (W.LAPSED, set()),
         (W.LEFT, set()),
         (W.REMOVED, set()),
@@ -308,3 +308,37 @@ def test_an_entry_moves_only_along_the_allowed_transitions(
         else:
             with pytest.raises(WaitlistError):
                 waitlist.move_entry(entry, target)
+
+
+def test_a_checkout_given_up_before_the_deadline_keeps_the_offer(
+    user: Any, fake_gateway: Any
+) -> None:
+    program = full_program()
+    entry = join(user, program)
+    behind = join(factories.UserFactory(), program)
+    free_one_space(program)
+    waitlist.space_freed(program)
+    waitlist.accept_offer(user, waitlist.offer_token(entry))
+    placed = checkout.check_out(user, fake_gateway, URL, URL)
+    assert entry.status is W.REGISTERED
+    checkout.cancel_checkout(user, fake_gateway, placed.order.checkout_session_id)
+    assert (entry.status, behind.status) == (W.OFFERED, W.WAITING)
+    assert service.spaces_left(program) == 0
+    checkout.check_out(user, fake_gateway, URL, URL)  # the refilled cart, on the same offer
+    assert entry.status is W.REGISTERED
+
+
+def test_a_hold_that_lapses_after_the_offer_s_deadline_passes_the_space_on(
+    user: Any, fake_gateway: Any
+) -> None:
+    program = full_program()
+    entry = join(user, program)
+    behind = join(factories.UserFactory(), program)
+    free_one_space(program)
+    waitlist.space_freed(program)
+    waitlist.accept_offer(user, waitlist.offer_token(entry))
+    placed = checkout.check_out(user, fake_gateway, URL, URL)
+    entry.offer_expires_at = utcnow() - dt.timedelta(minutes=1)
+    db.session.commit()
+    settlement.expire_checkout(placed.order.checkout_session_id)
+    assert (entry.status, behind.status) == (W.LAPSED, W.OFFERED)

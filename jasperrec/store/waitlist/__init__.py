@@ -13,6 +13,7 @@ from .offers import offer_free_spaces_task
 from .offers import offer_token
 from .offers import participant_of
 from .offers import promote
+from .offers import reopen_offers
 from .offers import space_freed
 from .offers import spaces_freed
 from .places import WaitlistPlace
@@ -40,6 +41,7 @@ __all__ = [
     "participant_of",
     "promote",
     "remove_clashing",
+    "reopen_offers",
     "remove_clashing_for",
     "space_freed",
     "spaces_freed",

@@ -28,6 +28,7 @@ from ..errors import RegistrationClosedError
 from ..errors import WaitlistError
 from ..models import OFFER_STATUSES
 from ..models import CartItem
+from ..models import Order
 from ..models import Program
 from ..models import WaitlistEntry
 from ..prices import current_price
@@ -236,6 +237,31 @@ def claim_offer(user: User, program: Program, member: HouseholdMember | None) ->
         return 0
     move_entry(entry, W.REGISTERED, user)
     return 1
+
+
+def reopen_offers(order: Order) -> None:
+    """Give back the offers an order claimed, when its hold is released before their deadline.
+
+    A payment that could not start, was given up or lapsed leaves the person's offer
+    standing until its own deadline, as if they had not checked out yet; past it, the
+    offer has lapsed. Flushes only.
+    """
+    now = utcnow()
+    for line in order.lines:
+        registration = line.registration
+        if registration is None:
+            continue
+        query = sa.select(WaitlistEntry).where(
+            WaitlistEntry.program_id == registration.program_id,
+            WaitlistEntry.user_id == registration.user_id,
+            WaitlistEntry.household_member_id.is_not_distinct_from(
+                registration.household_member_id
+            ),
+            WaitlistEntry.status == W.REGISTERED,
+        )
+        for entry in db.session.scalars(query).all():
+            expires = entry.offer_expires_at
+            move_entry(entry, W.OFFERED if expires is not None and expires > now else W.LAPSED)
 
 
 def offer_free_spaces() -> int:

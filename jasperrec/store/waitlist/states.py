@@ -26,7 +26,8 @@ TRANSITIONS: dict[WaitlistStatus | None, frozenset[WaitlistStatus]] = {
     W.WAITING: frozenset({W.OFFERED, W.LEFT, W.REMOVED}),
     W.OFFERED: frozenset({W.ACCEPTED, W.REGISTERED, W.LAPSED, W.LEFT, W.REMOVED}),
     W.ACCEPTED: frozenset({W.REGISTERED, W.LAPSED, W.LEFT, W.REMOVED}),
-    W.REGISTERED: frozenset(),
+    # Back when the hold is released before the offer's deadline (waitlist.reopen_offers).
+    W.REGISTERED: frozenset({W.OFFERED, W.LAPSED}),
     W.LAPSED: frozenset(),
     W.LEFT: frozenset(),
     W.REMOVED: frozenset(),
