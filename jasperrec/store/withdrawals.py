@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import importlib
 import logging
 
 import sqlalchemy as sa
@@ -15,6 +14,7 @@ from jasperrec.errors import NotFoundError
 from jasperrec.extensions import db
 
 from . import refunds
+from . import waitlist
 from .errors import RefundError
 from .errors import WithdrawalError
 from .models import OrderLine
@@ -168,12 +168,5 @@ def _refund_in_full(
 
 
 def space_freed(program: Program) -> None:
-    """Offer the freed space to the waitlist, once the waitlist exists on main.
-
-    The hook for store.waitlist.space_freed (issue 12); until it lands this does nothing.
-    """
-    try:
-        waitlist = importlib.import_module("jasperrec.store.waitlist")
-    except ModuleNotFoundError:
-        return
+    """Offer the freed space to the next person on the program's waitlist."""
     waitlist.space_freed(program)

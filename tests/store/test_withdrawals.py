@@ -184,3 +184,21 @@ def test_cancelling_a_program_refunds_everyone_in_full(fake_gateway: FakeGateway
     assert [c.arguments["amount_cents"] for c in fake_gateway.calls if c.method == "refund"] == [
         8_400
     ]
+
+
+def test_a_withdrawal_offers_the_freed_space_to_the_waitlist(
+    fake_gateway: FakeGateway, outbox: list[Any]
+) -> None:
+    from jasperrec.store.models import WaitlistEntry
+    from jasperrec.store.waitlist import join_waitlist
+
+    registration = registered(capacity=1, min_age=None, max_age=None)
+    waiting = factories.UserFactory()
+    entry = join_waitlist(waiting, registration.program.slug, None)
+    user = db.session.get(type(registration.order_line.order.user), registration.user_id)
+
+    withdrawals.withdraw(user, registration.id, CREDIT, fake_gateway,
+                         days_before_start(registration, 10))  # fmt: skip
+
+    assert db.session.get(WaitlistEntry, entry.id).status.value == "offered"
+    assert any(message["To"] == waiting.email for message in outbox)
