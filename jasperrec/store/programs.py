@@ -30,6 +30,9 @@ from .models import ProgramStatus
 from .models import ProgramStatusChange
 from .models import Registration
 from .models import RegistrationStatus
+from .models import WaitlistEntry
+from .models import WaitlistStatus
+from .models.waitlist import OPEN_STATUSES
 
 # The largest fee a program may charge: above it is a typing slip, not a price.
 MAX_FEE_CENTS = 100_000_00
@@ -367,6 +370,7 @@ def change_status(
     now = utcnow()
     if to is ProgramStatus.CANCELLED:
         program.cancelled_at, program.cancellation_reason = now, reason
+        _close_waitlist(staff, program)
     else:
         program.is_published = to is ProgramStatus.PUBLISHED
     change = ProgramStatusChange(
@@ -379,6 +383,15 @@ def change_status(
         _tell_registrants(program)
         withdrawals.refund_everyone(staff, program, payments.gateway())
     return change
+
+
+def _close_waitlist(staff: User, program: Program) -> None:
+    """Take everyone off a cancelled program's waitlist; there is no space to offer."""
+    query = sa.select(WaitlistEntry).where(
+        WaitlistEntry.program_id == program.id, WaitlistEntry.status.in_(OPEN_STATUSES)
+    )
+    for entry in db.session.scalars(query):
+        waitlist.move_entry(entry, WaitlistStatus.REMOVED, staff, "The program was cancelled.")
 
 
 def _tell_registrants(program: Program) -> None:

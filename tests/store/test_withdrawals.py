@@ -202,3 +202,19 @@ def test_a_withdrawal_offers_the_freed_space_to_the_waitlist(
 
     assert db.session.get(WaitlistEntry, entry.id).status.value == "offered"
     assert any(message["To"] == waiting.email for message in outbox)
+
+
+def test_cancelling_a_program_closes_its_waitlist(fake_gateway: FakeGateway) -> None:
+    from jasperrec.store.models import WaitlistEntry
+    from jasperrec.store.models import WaitlistStatus
+    from jasperrec.store.waitlist import join_waitlist
+
+    registration = registered(capacity=1, min_age=None, max_age=None)
+    entry = join_waitlist(factories.UserFactory(), registration.program.slug, None)
+    staff = factories.StaffFactory(roles=[Role.PROGRAM_COORDINATOR])
+
+    programs.change_status(staff, registration.program, ProgramStatus.CANCELLED, "No pool.")
+
+    closed = db.session.get(WaitlistEntry, entry.id)
+    assert closed.status is WaitlistStatus.REMOVED
+    assert closed.reason == "The program was cancelled."
