@@ -126,9 +126,18 @@ def _refund_late(order: Order, payment_intent_id: str | None, gateway: PaymentGa
     """
     order_status.move(order, OrderStatus.REFUNDED_LATE, REFUNDED_LATE)
     order.payment_intent_id = payment_intent_id
+    first = [
+        line
+        for line in order.lines
+        if line.program is not None
+        and line.registration is not None
+        and waitlist.put_first(order.user, line.program, line.registration.household_member)
+    ]
     db.session.commit()
     log.warning("Order %s was paid after its spaces were taken; refunding.", order.reference)
-    send_mail(order.user.email, "store/late_payment_refunded", order=order, user=order.user)
+    send_mail(
+        order.user.email, "store/late_payment_refunded", order=order, user=order.user, first=first
+    )
     send_late_refund(order, gateway)
     return order
 

@@ -200,3 +200,32 @@ def test_a_late_payment_for_a_cancelled_program_is_refunded(client, fake_gateway
 
     db.session.expire_all()
     assert db.session.get(Order, late.id).status is OrderStatus.REFUNDED_LATE
+
+
+def test_the_resident_paid_too_late_is_put_first_on_the_waitlist(
+    client, fake_gateway, signed_webhook, outbox
+):
+    from jasperrec.store.models import WaitlistEntry
+    from jasperrec.store.waitlist import join_waitlist
+    from jasperrec.store.waitlist import list_waitlist
+
+    program = factories.ProgramFactory(capacity=1, min_age=None, max_age=None)
+    late = _order_for(program, fake_gateway)
+    _lapse(late)
+    sold = _order_for(program, fake_gateway)
+    assert _pay(client, signed_webhook, sold, "evt_paid").status_code == 200
+    already_waiting = join_waitlist(factories.UserFactory(), program.slug, None)
+
+    assert _pay(client, signed_webhook, late, "evt_late").status_code == 200
+
+    db.session.expire_all()
+    entries = db.session.scalars(
+        sa.select(WaitlistEntry).where(WaitlistEntry.program_id == program.id)
+    ).all()
+    first = min(entries, key=lambda entry: entry.queued_at)
+    assert first.user_id == late.user_id
+    assert first.household_member_id == late.lines[0].registration.household_member_id
+    assert first.id != already_waiting.id
+    assert len(list_waitlist(program)) == 2
+    told = outbox[-1].get_body(("plain",)).get_content()
+    assert "first on the waitlist" in told

@@ -21,6 +21,7 @@ from .places import join_waitlist
 from .places import leave_waitlist
 from .places import list_places_for
 from .places import list_waitlist
+from .places import put_first
 from .states import TRANSITIONS
 from .states import move_entry
 
@@ -34,6 +35,7 @@ __all__ = [
     "leave_waitlist",
     "list_places_for",
     "list_waitlist",
+    "put_first",
     "move_entry",
     "offer_free_spaces",
     "offer_free_spaces_task",

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 from collections.abc import Sequence
 
 import sqlalchemy as sa
 from sqlalchemy.orm import aliased
 from sqlalchemy.orm import selectinload
 
+from jasperrec.auth.models import HouseholdMember
 from jasperrec.auth.models import User
 from jasperrec.db import utcnow
 from jasperrec.extensions import db
@@ -20,6 +22,7 @@ from ..models import WaitlistEntry
 from ..service import _participant
 from ..service import check_eligible
 from ..service import get_program
+from ..service import local_today
 from ..service import participant_name
 from .offers import promote
 from .states import W
@@ -55,6 +58,28 @@ def join_waitlist(user: User, slug: str, member_id: int | None) -> WaitlistEntry
     db.session.add(entry)
     move_entry(entry, W.WAITING, user)
     db.session.commit()
+    return entry
+
+
+def put_first(user: User, program: Program, member: HouseholdMember | None) -> WaitlistEntry | None:
+    """Put someone at the head of a program's waitlist; flushes only, the caller commits.
+
+    For a resident whose payment came too late for the space: they were first to want it.
+    Nobody is added twice, and a program that is cancelled or has started keeps no list.
+    """
+    if program.cancelled_at is not None or program.starts_on <= local_today():
+        return None
+    if open_entry(program, user, member) is not None:
+        return None
+    earliest = db.session.scalar(
+        sa.select(sa.func.min(WaitlistEntry.queued_at)).where(
+            WaitlistEntry.program_id == program.id, WaitlistEntry.status.in_(OPEN_STATUSES)
+        )
+    )
+    ahead = earliest - dt.timedelta(seconds=1) if earliest is not None else utcnow()
+    entry = WaitlistEntry(program=program, user=user, household_member=member, queued_at=ahead)
+    db.session.add(entry)
+    move_entry(entry, W.WAITING, None, "Paid too late for the last space.")
     return entry
 
 
