@@ -18,7 +18,7 @@ from .errors import StatusChangeError
 from .models import Product
 from .models import ProductKind
 from .models import ProductStatusChange
-from .programs import MAX_FEE_CENTS
+from .program_details import MAX_FEE_CENTS
 
 PAGE_SIZE = 50
 _NOT_SLUG = re.compile(r"[^a-z0-9]+")

@@ -11,8 +11,8 @@ from jasperrec.store.desk_orders import DeskSale
 from jasperrec.store.desk_orders import place_desk_order
 from jasperrec.store.models import PaymentMethod
 from jasperrec.store.models import WaitlistStatus
-from jasperrec.store.programs import Meeting
-from jasperrec.store.programs import ProgramDetails
+from jasperrec.store.program_details import Meeting
+from jasperrec.store.program_details import ProgramDetails
 from tests import factories
 from tests.store.waitlists import full_program
 from tests.store.waitlists import open_program

@@ -36,9 +36,9 @@ from jasperrec.auth.forms import strip
 from jasperrec.store.coordinators import list_coordinators
 from jasperrec.store.models import Program
 from jasperrec.store.models import ProgramStatus
-from jasperrec.store.programs import Meeting
-from jasperrec.store.programs import ProgramDetails
-from jasperrec.store.programs import WithdrawalPolicy
+from jasperrec.store.program_details import Meeting
+from jasperrec.store.program_details import ProgramDetails
+from jasperrec.store.program_details import WithdrawalPolicy
 
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 LOCAL_MINUTE = "%Y-%m-%dT%H:%M"

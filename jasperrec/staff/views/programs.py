@@ -22,6 +22,7 @@ from jasperrec.store.errors import ProgramInvalidError
 from jasperrec.store.errors import StoreError
 from jasperrec.store.models import Program
 from jasperrec.store.models import ProgramStatus
+from jasperrec.store.program_details import registered_count
 
 from .. import programs as listing
 from ..forms.programs import ApprovalForm
@@ -95,7 +96,7 @@ def _form_page(form: ProgramForm, program: Program | None, status: int) -> Respo
         copy_form=CopyForm(), approval_form=ApprovalForm(),
         history=season.status_history(program) if program else [],
         approvals=rules.list_approvals(program) if program else [],
-        taken=season.registered_count(program) if program else 0,
+        taken=registered_count(program) if program else 0,
     ), status  # fmt: skip
 
 
