@@ -17,8 +17,8 @@ import sqlalchemy as sa
 import stripe
 from flask import Flask
 
+from jasperrec.store.fake_payments import FakeGateway
 from jasperrec.store.payments import EXTENSION_KEY
-from jasperrec.store.payments import FakeGateway
 from jasperrec.store.payments import StripeGateway
 
 STRIPE_WEBHOOK_SECRET = "whsec_test_stripe_backend"

@@ -14,11 +14,11 @@ from flask import Flask
 
 from jasperrec.db import utcnow
 from jasperrec.extensions import db
+from jasperrec.store.fake_payments import FakeGateway
 from jasperrec.store.models import Order
 from jasperrec.store.models import OrderStatus
 from jasperrec.store.models import ProcessedEvent
 from jasperrec.store.payments import EXTENSION_KEY
-from jasperrec.store.payments import FakeGateway
 from jasperrec.store.payments import StripeGateway
 from tests import factories
 

@@ -10,9 +10,9 @@ import pytest
 
 from jasperrec.extensions import db
 from jasperrec.store import payments
+from jasperrec.store.fake_payments import FakeGateway
 from jasperrec.store.models import Order
 from jasperrec.store.models import OrderStatus
-from jasperrec.store.payments import FakeGateway
 from tests import factories
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from jasperrec.store.errors import PaymentError
-from jasperrec.store.payments import FakeGateway
+from jasperrec.store.fake_payments import FakeGateway
 from jasperrec.store.payments import RefundResult
 from jasperrec.store.payments import StripeGateway
 from tests.store.conftest import RecordingHTTPClient

@@ -19,9 +19,9 @@ from jasperrec.headers import CONTENT_SECURITY_POLICY
 from jasperrec.store import payments
 from jasperrec.store.errors import InvalidWebhookError
 from jasperrec.store.errors import PaymentError
+from jasperrec.store.fake_payments import FakeGateway
 from jasperrec.store.payments import CheckoutLine
 from jasperrec.store.payments import CheckoutSession
-from jasperrec.store.payments import FakeGateway
 from jasperrec.store.payments import StripeGateway
 from tests.store.conftest import STRIPE_WEBHOOK_SECRET
 from tests.store.conftest import RecordingHTTPClient

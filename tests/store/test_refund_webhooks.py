@@ -14,12 +14,12 @@ from jasperrec.extensions import db
 from jasperrec.store import ledger
 from jasperrec.store import refunds
 from jasperrec.store import webhooks
+from jasperrec.store.fake_payments import FakeGateway
 from jasperrec.store.models import OrderStatus
 from jasperrec.store.models import ProcessedEvent
 from jasperrec.store.models import Refund
 from jasperrec.store.models import RefundDestination
 from jasperrec.store.models import RefundStatus
-from jasperrec.store.payments import FakeGateway
 from tests import factories
 
 URL = "/store/webhooks/stripe"

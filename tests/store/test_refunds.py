@@ -13,6 +13,7 @@ from jasperrec.store.errors import RefundError
 from jasperrec.store.errors import RefundFailedError
 from jasperrec.store.errors import RefundStatusError
 from jasperrec.store.errors import RefundTooLargeError
+from jasperrec.store.fake_payments import FakeGateway
 from jasperrec.store.models import LedgerAccount
 from jasperrec.store.models import LedgerEntry
 from jasperrec.store.models import LedgerKind
@@ -22,7 +23,6 @@ from jasperrec.store.models import OrderStatus
 from jasperrec.store.models import Refund
 from jasperrec.store.models import RefundDestination
 from jasperrec.store.models import RefundStatus
-from jasperrec.store.payments import FakeGateway
 from tests import factories
 
 CARD = RefundDestination.CARD

@@ -17,6 +17,7 @@ from jasperrec.store import programs
 from jasperrec.store import withdrawals
 from jasperrec.store.errors import RefundFailedError
 from jasperrec.store.errors import WithdrawalError
+from jasperrec.store.fake_payments import FakeGateway
 from jasperrec.store.models import LedgerAccount
 from jasperrec.store.models import OrderLine
 from jasperrec.store.models import OrderStatus
@@ -25,7 +26,6 @@ from jasperrec.store.models import Refund
 from jasperrec.store.models import RefundDestination
 from jasperrec.store.models import Registration
 from jasperrec.store.models import RegistrationStatus
-from jasperrec.store.payments import FakeGateway
 from tests import factories
 
 CARD = RefundDestination.CARD

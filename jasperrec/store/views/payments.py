@@ -24,6 +24,7 @@ from .. import payments
 from .. import webhooks
 from ..errors import InvalidWebhookError
 from ..errors import PaymentMismatchError
+from ..fake_payments import FakeGateway
 from ..models import Order
 from . import bp
 
@@ -90,10 +91,10 @@ def cancel_demo_checkout(session_id: str) -> ResponseReturnValue:
     return redirect(url_for("store.checkout_cancelled", session_id=session_id))
 
 
-def _fake_gateway() -> payments.FakeGateway:
+def _fake_gateway() -> FakeGateway:
     """Return the fake gateway; with real payments there is no demo page at all."""
     gateway = payments.gateway()
-    if not isinstance(gateway, payments.FakeGateway):
+    if not isinstance(gateway, FakeGateway):
         abort(404)
     return gateway
 
