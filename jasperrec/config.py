@@ -132,6 +132,10 @@ DEFAULTS: dict[str, Any] = {
     "STORE_RESIDENT_POSTAL_CODES": ["T0E 1E0"],
     "STORE_RESIDENT_PLACES": ["Jasper"],
     "STORE_CHECKOUT_LIMIT": "20 per hour",
+    # Wrong gift card codes tried: per signed-in resident, and per client (a keyed hash of
+    # the address), so guessing is slow from one account or from many on one machine.
+    "STORE_GIFT_REDEEM_LIMIT": "10 per hour",
+    "STORE_GIFT_REDEEM_CLIENT_LIMIT": "30 per hour",
     # Store: payments
     # "stripe" takes real payments; "fake" simulates them for tests and the demo. None picks
     # stripe in production and fake elsewhere.

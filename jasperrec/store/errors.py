@@ -120,3 +120,19 @@ class MissingBirthdayError(NotEligibleError):
 
 class ProductInvalidError(ProgramInvalidError):
     """A product's details break the rules for its kind; each problem is given by field."""
+
+
+class GiftCardError(StoreError):
+    """A gift card code cannot be redeemed; nothing changed."""
+
+
+class GiftCardUnknownError(GiftCardError):
+    """No gift card has that code: mistyped, or guessed."""
+
+
+class GiftCardRedeemedError(GiftCardError):
+    """The gift card was already redeemed, by this household or another."""
+
+
+class GiftCardCancelledError(GiftCardError):
+    """The gift card was cancelled when its purchase was refunded."""

@@ -136,3 +136,16 @@ class WithdrawForm(FlaskForm):
         default=RefundDestination.CARD.value,
         validators=[DataRequired("Choose where the refund goes.")],
     )
+
+
+class RedeemGiftCardForm(FlaskForm):
+    """The code of a gift card to put into the household's gift balance."""
+
+    code = StringField(
+        "Gift card code",
+        validators=[
+            DataRequired("Enter the code on the gift card."),
+            # Room for the code with spaces or dashes between its groups.
+            Length(max=40, message="A gift card code is 16 letters and digits."),
+        ],
+    )

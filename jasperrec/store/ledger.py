@@ -12,6 +12,7 @@ from jasperrec.auth.models import User
 from jasperrec.db import paginate_clamped
 from jasperrec.extensions import db
 
+from .models import GiftCard
 from .models import LedgerAccount
 from .models import LedgerEntry
 from .models import LedgerKind
@@ -67,6 +68,7 @@ def add_entry(
     order: Order | None = None,
     refund: Refund | None = None,
     status: LedgerStatus = LedgerStatus.SUCCEEDED,
+    gift_card: GiftCard | None = None,
 ) -> LedgerEntry:
     """Append one movement to the household's ledger; flushes only."""
     entry = LedgerEntry(
@@ -80,6 +82,7 @@ def add_entry(
         order=order,
         refund=refund,
         status=status,
+        gift_card_id=gift_card.id if gift_card is not None else None,
     )
     db.session.add(entry)
     db.session.flush()
@@ -167,11 +170,13 @@ def net_paid(order: Order) -> int:
 
 @dataclasses.dataclass(frozen=True)
 class Statement:
-    """A page of ledger rows, newest first, each with the balance after it."""
+    """A page of ledger rows, newest first, each with the household credit after it, and
+    the credit and gift balances now."""
 
     page: Pagination
     running: dict[int, int]
     credit_cents: int
+    gift_cents: int
 
 
 def list_entries_for(household: User, page: int = 1) -> Statement:
@@ -196,7 +201,12 @@ def list_entries_for(household: User, page: int = 1) -> Statement:
             running[entry.id] = after
             if _counts(entry):
                 after -= entry.amount_cents
-    return Statement(pagination, running, balance(household, LedgerAccount.CREDIT))
+    return Statement(
+        pagination,
+        running,
+        balance(household, LedgerAccount.CREDIT),
+        balance(household, LedgerAccount.GIFT),
+    )
 
 
 def _counts(entry: LedgerEntry) -> bool:
@@ -234,6 +244,7 @@ def find_discrepancies() -> list[str]:
         if returned.get(order_id, 0) > payments:
             problems.append(f"order {order_id}: refunded more than paid")
     problems += _refund_discrepancies()
+    problems += _gift_card_discrepancies()
     negative = (
         sa.select(LedgerEntry.user_id, LedgerEntry.account, sa.func.sum(LedgerEntry.amount_cents))
         .where(ok, LedgerEntry.account.in_((LedgerAccount.CREDIT, LedgerAccount.GIFT)))
@@ -268,4 +279,39 @@ def _refund_discrepancies() -> list[str]:
         want = (1, amount) if status is RefundStatus.SUCCEEDED else (0, 0)
         if (rows, total) != want:
             problems.append(f"refund {refund_id} ({status}): {rows} rows of {total}")
+    return problems
+
+
+def _gift_card_discrepancies() -> list[str]:
+    ok = LedgerEntry.status == LedgerStatus.SUCCEEDED
+
+    def rows_of(kind: LedgerKind) -> tuple[sa.ColumnElement[int], sa.ColumnElement[int]]:
+        mine = sa.and_(ok, LedgerEntry.kind == kind)
+        count = sa.func.coalesce(sa.func.sum(sa.case((mine, 1), else_=0)), 0)
+        total = sa.func.coalesce(sa.func.sum(sa.case((mine, LedgerEntry.amount_cents))), 0)
+        return count, total
+
+    cards = (
+        sa.select(
+            GiftCard.id,
+            GiftCard.amount_cents,
+            GiftCard.redeemed_at.is_not(None),
+            *rows_of(LedgerKind.GIFT_CARD_LOADED),
+            *rows_of(LedgerKind.GIFT_CARD_REDEEMED),
+        )
+        .outerjoin(LedgerEntry, LedgerEntry.gift_card_id == GiftCard.id)
+        .group_by(GiftCard.id, GiftCard.amount_cents, GiftCard.redeemed_at)
+    )
+    problems = []
+    for card_id, amount, redeemed, loads, loaded, redeems, put in db.session.execute(cards):
+        if (loads, loaded) != (1, amount):
+            problems.append(f"gift card {card_id}: {loads} loaded rows of {loaded}")
+        if (redeems, put) != ((1, amount) if redeemed else (0, 0)):
+            problems.append(f"gift card {card_id}: {redeems} redeemed rows of {put}")
+    stray = sa.select(sa.func.count(LedgerEntry.id)).where(
+        LedgerEntry.kind.in_((LedgerKind.GIFT_CARD_LOADED, LedgerKind.GIFT_CARD_REDEEMED)),
+        LedgerEntry.gift_card_id.is_(None),
+    )
+    if db.session.scalar(stray):
+        problems.append("gift card rows without a gift card")
     return problems

@@ -1,5 +1,5 @@
 """What the store holds about a resident: orders and their lines, registrations, the cart,
-passes and memberships with their visits and front-desk checks."""
+passes and memberships with their visits and front-desk checks, and gift cards."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from jasperrec.personal_data import iso
 from .models import CartItem
 from .models import DeskCheck
 from .models import Entitlement
+from .models import GiftCard
 from .models import Order
 from .models import OrderLine
 from .models import OrderStatusChange
@@ -55,6 +56,7 @@ class StoreData:
             "entitlements",
             "visits",
             "desk_checks",
+            "gift_cards",
         }
     )
 
@@ -93,6 +95,7 @@ class StoreData:
             _registrations(user, registrations),
             _cart(user, cart),
             *_passes(user),
+            _gift_cards(user),
         ]
         if user.is_staff:
             kinds.append(_coordinated(user))
@@ -336,6 +339,41 @@ def _desk_checks(checks: Sequence[DeskCheck], codes: dict[int, str]) -> Kind:
             "told; staff who saw your name are also in who has viewed your record."
         ),
         retention="As long as the pass it checked is kept.",
+        authority=AUTHORITY,
+        rows=rows,
+    )
+
+
+def _gift_cards(user: User) -> Kind:
+    """The gift cards the household bought or redeemed: never the code or its hash."""
+    cards = db.session.scalars(
+        sa.select(GiftCard)
+        .options(selectinload(GiftCard.order))
+        .where(sa.or_(GiftCard.bought_by_id == user.id, GiftCard.redeemed_by_id == user.id))
+        .order_by(GiftCard.issued_at.desc(), GiftCard.id.desc())
+    ).all()
+    rows: tuple[Row, ...] = tuple(
+        {
+            "code_ending": c.last4,
+            "amount_cents": c.amount_cents,
+            "currency": c.currency,
+            "bought_by_you": c.bought_by_id == user.id,
+            "order_reference": c.order.reference if c.bought_by_id == user.id else None,
+            "issued_at": iso(c.issued_at),
+            "redeemed_by_you": c.redeemed_by_id == user.id,
+            "redeemed_at": iso(c.redeemed_at),
+            "cancelled_at": iso(c.voided_at),
+        }
+        for c in cards
+    )
+    return Kind(
+        key="gift_cards",
+        title="Gift cards",
+        purpose=(
+            "To load the gift cards you bought and put those you redeemed into your gift "
+            "balance. Only each code's last four characters are kept, never the code."
+        ),
+        retention=FINANCIAL_RETENTION,
         authority=AUTHORITY,
         rows=rows,
     )

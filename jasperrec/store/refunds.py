@@ -12,6 +12,7 @@ from jasperrec.auth.models import User
 from jasperrec.db import utcnow
 from jasperrec.extensions import db
 
+from . import giftcards
 from . import ledger
 from .errors import PaymentError
 from .errors import RefundError
@@ -138,6 +139,7 @@ def _request(actor: User, request: RefundRequest) -> Refund:
     )
     db.session.add(refund)
     db.session.flush()
+    giftcards.cancel_for_refund(refund)
     return refund
 
 
@@ -149,8 +151,7 @@ def _send(refund: Refund, actor: User, gateway: PaymentGateway) -> Refund:
         )
     except PaymentError as exc:
         refund.failure_reason = str(exc)
-        change_status(refund, RefundStatus.FAILED, actor)
-        ledger.record_failed_refund(refund, actor)
+        _settle(refund, RefundStatus.FAILED, actor)
         db.session.commit()
         raise RefundFailedError(
             f"The card refund of ${refund.amount_cents / 100:,.2f} failed: {exc}"
@@ -172,6 +173,7 @@ def _settle(refund: Refund, to: RefundStatus, by: User | None) -> None:
         ledger.record_refund(refund, by)
     else:
         ledger.record_failed_refund(refund, by)
+        giftcards.restore_for_failed_refund(refund)
 
 
 def settle_from_processor(

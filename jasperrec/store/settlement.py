@@ -22,6 +22,7 @@ from jasperrec.tasks import crontab
 from jasperrec.tasks import periodic_task
 
 from . import entitlements
+from . import giftcards
 from . import ledger
 from . import order_status
 from . import stock
@@ -90,7 +91,8 @@ def record_payment(
 def mark_paid(
     order: Order, payment_intent_id: str | None, reason: str, by: User | None = None
 ) -> None:
-    """Move the order to paid, confirm its registrations and issue its passes; flushes."""
+    """Move the order to paid, confirm its registrations and issue its passes and gift
+    cards; flushes."""
     order_status.move(order, OrderStatus.PAID, reason, by)
     order.payment_intent_id = payment_intent_id
     order.paid_at = utcnow()
@@ -98,6 +100,7 @@ def mark_paid(
     waitlist.remove_clashing_for(order)
     entitlements.issue_for(order, local_today())
     ledger.record_payment(order)
+    giftcards.issue_for(order)
 
 
 def _take_back(order: Order) -> bool:

@@ -1,11 +1,14 @@
-"""The store's tables: programs, products and passes, carts, orders, registrations, the ledger
-and waitlists.
+"""The store's tables: programs, products and passes, carts, orders, registrations, the ledger,
+gift cards and waitlists.
 
 Split by what they describe; import them from here.
 """
 
 from __future__ import annotations
 
+from .giftcards import GIFT_CODE_ALPHABET
+from .giftcards import GIFT_CODE_LENGTH
+from .giftcards import GiftCard
 from .ledger import LedgerAccount
 from .ledger import LedgerEntry
 from .ledger import LedgerImmutableError
@@ -59,6 +62,9 @@ __all__ = [
     "DeskCheck",
     "DeskOutcome",
     "Entitlement",
+    "GIFT_CODE_ALPHABET",
+    "GIFT_CODE_LENGTH",
+    "GiftCard",
     "LedgerAccount",
     "LedgerEntry",
     "LedgerImmutableError",

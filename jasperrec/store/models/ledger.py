@@ -41,6 +41,9 @@ class LedgerAccount(enum.StrEnum):
     # What the household may spend at checkout instead of paying.
     CREDIT = "household credit"
     GIFT = "gift balance"
+    # Gift cards a household bought, at their amounts: owed to whoever redeems them, so
+    # never spendable by the buyer.
+    GIFT_CARDS = "gift cards sold"
     # What the department kept, such as a withdrawal's administration fee.
     FEES = "fees"
 
@@ -122,6 +125,8 @@ class LedgerEntry(db.Model):  # type: ignore[name-defined,misc]
     reason: Mapped[str] = mapped_column(sa.String(500))
     order_id: Mapped[int | None] = mapped_column(sa.ForeignKey("orders.id"), index=True)
     refund_id: Mapped[int | None] = mapped_column(sa.ForeignKey("refunds.id"), index=True)
+    # The gift card a row loaded or redeemed.
+    gift_card_id: Mapped[int | None] = mapped_column(sa.ForeignKey("gift_cards.id"), index=True)
     created_at: Mapped[created_at]
 
     order: Mapped[Order | None] = relationship()

@@ -10,6 +10,7 @@ bp = Blueprint("store", __name__, url_prefix="/store")
 from . import balance  # noqa: E402
 from . import cart  # noqa: E402
 from . import catalogue  # noqa: E402
+from . import giftcards  # noqa: E402
 from . import orders  # noqa: E402
 from . import passes  # noqa: E402
 from . import payments  # noqa: E402
@@ -23,6 +24,7 @@ __all__ = [
     "bp",
     "cart",
     "catalogue",
+    "giftcards",
     "orders",
     "passes",
     "payments",
