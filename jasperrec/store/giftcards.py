@@ -190,9 +190,9 @@ def forget_old_codes(now: dt.datetime | None = None) -> int:
     return int(forgotten.rowcount)  # type: ignore[attr-defined]
 
 
-@periodic_task(crontab(minute="17"))
+@periodic_task(crontab(minute="*/10"))
 def forget_old_codes_task() -> None:
-    """Every hour: forget the gift card codes no one came back to see within a day."""
+    """Every ten minutes: forget the gift card codes no one came back to see within a day."""
     forget_old_codes()
 
 

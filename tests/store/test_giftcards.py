@@ -132,7 +132,7 @@ def test_a_code_not_seen_within_a_day_is_forgotten_unshown(user):
     assert shown.card.code_shown_at is None
 
 
-def test_the_hourly_task_forgets_codes_over_a_day_old(user):
+def test_the_task_forgets_codes_over_a_day_old(user):
     old, fresh = buy(user), buy(user)
     [old_card] = cards_of(old)
     old_card.issued_at = utcnow() - dt.timedelta(hours=25)
