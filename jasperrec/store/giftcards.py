@@ -259,35 +259,41 @@ def cancel_for_refund(refund: Refund) -> None:
 
     Refused when any card of the line was redeemed: that money is already in someone's
     gift balance. One conditional UPDATE, so a redemption at the same moment either lands
-    first (and the refund is refused) or finds the card cancelled.
+    first (and the refund is refused) or finds the card cancelled. A refusal rolls back the
+    refund row and the cancellations: nothing is left half-done.
 
     :raises RefundError:
     """
     line = refund.order_line
     if not is_gift_card_line(line):
         return
+    problem = None
     if refund.amount_cents + refund.fee_cents != line.subtotal_cents + line.gst_cents:
-        raise RefundError(f"A gift card line is refunded in full: {_dollars(line)}.")
-    db.session.execute(
-        sa.update(GiftCard)
-        .where(
-            GiftCard.order_line_id == line.id,
-            GiftCard.redeemed_at.is_(None),
-            GiftCard.voided_at.is_(None),
+        problem = f"A gift card line is refunded in full: {_dollars(line)}."
+    else:
+        db.session.execute(
+            sa.update(GiftCard)
+            .where(
+                GiftCard.order_line_id == line.id,
+                GiftCard.redeemed_at.is_(None),
+                GiftCard.voided_at.is_(None),
+            )
+            .values(voided_at=utcnow(), refund_id=refund.id)
+            .execution_options(synchronize_session=False)
         )
-        .values(voided_at=utcnow(), refund_id=refund.id)
-        .execution_options(synchronize_session=False)
-    )
-    redeemed = db.session.scalars(
-        sa.select(GiftCard.last4).where(
-            GiftCard.order_line_id == line.id, GiftCard.redeemed_at.is_not(None)
+        redeemed = db.session.scalar(
+            sa.select(GiftCard.last4).where(
+                GiftCard.order_line_id == line.id, GiftCard.redeemed_at.is_not(None)
+            )
         )
-    ).all()
-    if redeemed:
-        raise RefundError(
-            f"The gift card ending {redeemed[0]} was already redeemed, so {line.description} "
-            "cannot be refunded."
-        )
+        if redeemed is not None:
+            problem = (
+                f"The gift card ending {redeemed} was already redeemed, so "
+                f"{line.description} cannot be refunded."
+            )
+    if problem is not None:
+        db.session.rollback()
+        raise RefundError(problem)
 
 
 def restore_for_failed_refund(refund: Refund) -> None:

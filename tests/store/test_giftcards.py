@@ -28,6 +28,8 @@ from jasperrec.store.models import GiftCard
 from jasperrec.store.models import LedgerAccount
 from jasperrec.store.models import LedgerEntry
 from jasperrec.store.models import LedgerKind
+from jasperrec.store.models import OrderLine
+from jasperrec.store.models import Refund
 from jasperrec.store.models import RefundDestination
 from tests import factories
 from tests.store.gift_cards import buy
@@ -234,9 +236,20 @@ def test_a_card_already_redeemed_cannot_be_refunded(user, outbox, fake_gateway):
     with pytest.raises(RefundError, match="already redeemed"):
         refunds.refund_line(finance(), refund_request(order), fake_gateway)
 
-    db.session.rollback()
-    assert refunds.refundable_cents(db.session.get(type(order.lines[0]), line_id)) == 2_500
+    assert db.session.scalar(sa.select(sa.func.count(Refund.id))) == 0
+    assert refunds.refundable_cents(db.session.get(OrderLine, line_id)) == 2_500
     assert not any(c.is_voided for c in cards_of(order))
+
+
+def test_refusing_a_refund_of_one_of_two_cards_cancels_neither(user, outbox, fake_gateway):
+    order = buy(user, quantity=2)
+    giftcards.redeem(factories.UserFactory(), codes_in(outbox[0])[1])
+
+    with pytest.raises(RefundError, match="already redeemed"):
+        refunds.refund_line(finance(), refund_request(order), fake_gateway)
+
+    assert [c.is_voided for c in cards_of(order)] == [False, False]
+    assert db.session.scalar(sa.select(sa.func.count(Refund.id))) == 0
 
 
 def test_a_gift_card_line_is_refunded_in_full_only(user, fake_gateway):
@@ -244,6 +257,9 @@ def test_a_gift_card_line_is_refunded_in_full_only(user, fake_gateway):
 
     with pytest.raises(RefundError, match="refunded in full"):
         refunds.refund_line(finance(), refund_request(order, amount=1_000), fake_gateway)
+
+    assert not cards_of(order)[0].is_voided
+    assert db.session.scalar(sa.select(sa.func.count(Refund.id))) == 0
 
 
 def test_a_failed_card_refund_gives_the_card_back(user, outbox, fake_gateway):
