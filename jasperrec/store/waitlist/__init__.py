@@ -17,10 +17,12 @@ from .offers import reopen_offers
 from .offers import space_freed
 from .offers import spaces_freed
 from .places import WaitlistPlace
+from .places import add_to_waitlist
 from .places import join_waitlist
 from .places import leave_waitlist
 from .places import list_places_for
 from .places import list_waitlist
+from .places import position_of
 from .places import put_first
 from .states import TRANSITIONS
 from .states import move_entry
@@ -29,6 +31,7 @@ __all__ = [
     "TRANSITIONS",
     "WaitlistPlace",
     "accept_offer",
+    "add_to_waitlist",
     "claim_offer",
     "find_offer",
     "join_waitlist",
@@ -40,6 +43,7 @@ __all__ = [
     "offer_free_spaces",
     "offer_free_spaces_task",
     "offer_token",
+    "position_of",
     "participant_of",
     "promote",
     "remove_clashing",

@@ -48,17 +48,37 @@ def join_waitlist(user: User, slug: str, member_id: int | None) -> WaitlistEntry
     """
     listing = get_program(slug)
     program, member = listing.program, _participant(user, member_id)
-    name = participant_name(user, member)
     if not listing.is_full:
         raise WaitlistError(f"{program.name} has spaces: add it to your cart instead.")
+    entry = add_to_waitlist(user, program, member)
+    db.session.commit()
+    return entry
+
+
+def add_to_waitlist(user: User, program: Program, member: HouseholdMember | None) -> WaitlistEntry:
+    """Queue a participant at the back of a full program's waitlist; flushes, the caller commits.
+
+    Shared by the waitlist button and by checkout, which waitlists whoever finds their
+    program full inside its own locks and transaction.
+
+    :raises RegistrationClosedError, NotEligibleError: as for registering.
+    :raises WaitlistError: the person is waiting already.
+    """
     check_eligible(user, program, member, spaces_left=1)
     if open_entry(program, user, member) is not None:
+        name = participant_name(user, member)
         raise WaitlistError(f"{name} is already on the waitlist for {program.name}.")
     entry = WaitlistEntry(program=program, user=user, household_member=member, queued_at=utcnow())
     db.session.add(entry)
     move_entry(entry, W.WAITING, user)
-    db.session.commit()
+    db.session.flush()
     return entry
+
+
+def position_of(entry: WaitlistEntry) -> int:
+    """Return where a waiting entry stands in its program's queue, first being 1."""
+    query = sa.select(_position()).select_from(WaitlistEntry).where(WaitlistEntry.id == entry.id)
+    return int(db.session.scalar(query) or 0)
 
 
 def put_first(user: User, program: Program, member: HouseholdMember | None) -> WaitlistEntry | None:
