@@ -20,6 +20,7 @@ from jasperrec.mail import send_mail
 
 from . import entitlements
 from . import order_status
+from . import partial
 from . import settlement
 from . import stock
 from . import waitlist
@@ -27,6 +28,7 @@ from .errors import CartEmptyError
 from .errors import EmailNotConfirmedError
 from .errors import OrderNotPendingError
 from .errors import PriceChangedError
+from .errors import ProgramFullError
 from .errors import RegistrationClosedError
 from .models import CartItem
 from .models import Order
@@ -46,23 +48,42 @@ from .service import spaces_left
 
 @dataclasses.dataclass(frozen=True)
 class Checkout:
-    """A placed order and the payment page the resident goes to next."""
+    """A placed order, the payment page the resident goes to next, and who was waitlisted."""
 
-    order: Order
+    # None when every program was full and its participants were waitlisted instead.
+    order: Order | None
     # None when nothing is owed: the order is settled at once, with no payment page.
     payment_url: str | None
+    shortfall: partial.Shortfall = partial.Shortfall()
+
+    @property
+    def waitlisted(self) -> tuple[partial.Waitlisted, ...]:
+        """The participants put on a full program's waitlist instead of being registered."""
+        return self.shortfall.waitlisted
 
 
-def check_out(user: User, gateway: PaymentGateway, success_url: str, cancel_url: str) -> Checkout:
+def check_out(
+    user: User,
+    gateway: PaymentGateway,
+    success_url: str,
+    cancel_url: str,
+    *,
+    keep_together: bool = False,
+) -> Checkout:
     """Turn the cart into an order, hold its program spaces, and start the payment.
+
+    A participant whose program is full is put on its waitlist in the same transaction,
+    and the rest are bought; keep_together asks for all or nothing instead.
 
     The order and its held spaces commit first, and the payment is started with no lock
     held, so a slow processor never makes other checkouts wait; if it cannot start, the
     order is cancelled, its spaces and stock released and the items put back in the cart.
 
     :raises EmailNotConfirmedError, CartEmptyError, PriceChangedError:
-    :raises RegistrationClosedError, NotEligibleError, ProgramFullError: a program changed
-        since it went in the cart.
+    :raises RegistrationClosedError, NotEligibleError: a program changed since it went in
+        the cart.
+    :raises ProgramFullError: a program is full and keep_together was asked, or nothing
+        could be bought or waitlisted.
     :raises OutOfStockError: fewer of a product are left than the cart holds.
     :raises StartDateError: a membership's start date has passed.
     :raises PaymentError: the payment processor could not start a payment.
@@ -72,12 +93,15 @@ def check_out(user: User, gateway: PaymentGateway, success_url: str, cancel_url:
             "Confirm your email address before you buy: your receipt goes there."
         )
     try:
-        order = _hold(user)
+        order, shortfall = _hold(user, keep_together)
     except Exception:
         db.session.rollback()
         raise
+    if order is None:
+        db.session.commit()
+        return Checkout(None, None, shortfall)
     if order.total_cents == 0:
-        return _settle_free_order(order)
+        return _settle_free_order(order, shortfall)
     order_id, request = order.id, _session_request(order, user, success_url, cancel_url)
     db.session.commit()
     # Nothing may read the session until the payment has started: a read would open a
@@ -91,10 +115,10 @@ def check_out(user: User, gateway: PaymentGateway, success_url: str, cancel_url:
     order = db.session.get_one(Order, order_id)
     order.checkout_session_id = session.id
     db.session.commit()
-    return Checkout(order, session.url)
+    return Checkout(order, session.url, shortfall)
 
 
-def _hold(user: User) -> Order:
+def _hold(user: User, keep_together: bool) -> tuple[Order | None, partial.Shortfall]:
     """Place the order from the cart, taking its stock and holding its spaces; flushes."""
     _lock_cart(user)
     cart = price_cart(user)
@@ -110,7 +134,7 @@ def _hold(user: User) -> Order:
             "accept it before you pay."
         )
     _lock_programs(cart)
-    return _place_order(user, cart)
+    return _place_order(user, cart, keep_together)
 
 
 def _session_request(order: Order, user: User, success_url: str, cancel_url: str) -> dict[str, Any]:
@@ -154,7 +178,10 @@ def _lock_programs(cart: Cart) -> None:
         ).all()
 
 
-def _place_order(user: User, cart: Cart) -> Order:
+def _place_order(
+    user: User, cart: Cart, keep_together: bool
+) -> tuple[Order | None, partial.Shortfall]:
+    """Buy each line that has its space, and waitlist the rest unless kept together."""
     hold = dt.timedelta(minutes=int(current_app.config["STORE_HOLD_MINUTES"]))
     order = Order(
         user=user,
@@ -164,16 +191,44 @@ def _place_order(user: User, cart: Cart) -> Order:
         total_cents=cart.total_cents,
         expires_at=utcnow() + hold,
     )
-    db.session.add(order)
+    bought, full = [], []
     for line in cart.lines:
-        _add_order_line(user, order, line)
+        try:
+            _add_order_line(user, order, line)
+        except ProgramFullError as error:
+            if keep_together:
+                raise partial.all_or_nothing(user, line) from error
+            full.append(line)
+            continue
+        bought.append(line)
         db.session.delete(line.item)
+    shortfall = partial.waitlist_full(user, full)
+    if not bought:
+        refusal = partial.nothing_bought(shortfall)
+        if refusal is not None:
+            raise refusal
+        return None, shortfall
+    # The totals are the cart's until a line is waitlisted: then they are what is bought.
+    taken = Cart(bought, cart.residency)
+    order.subtotal_cents, order.gst_cents = taken.subtotal_cents, taken.gst_cents
+    order.total_cents = taken.total_cents
     order_status.start(order, OrderStatus.PENDING, "placed online", user)
-    return order
+    return order, shortfall
 
 
 def _add_order_line(user: User, order: Order, line: CartLine) -> None:
+    """Add a line to the order, holding its space first; the order joins the session here.
+
+    :raises ProgramFullError: before anything is added, so the line can be waitlisted.
+    """
     item = line.item
+    if item.program is not None:
+        # A participant's own waitlist offer counted as taken until now: it is theirs.
+        own_offer = waitlist.claim_offer(user, item.program, item.household_member)
+        check_eligible(
+            user, item.program, item.household_member, spaces_left(item.program) + own_offer
+        )
+    db.session.add(order)
     order_line = OrderLine(
         program_id=item.program_id,
         product_id=item.product_id,
@@ -187,11 +242,6 @@ def _add_order_line(user: User, order: Order, line: CartLine) -> None:
     )
     order.lines.append(order_line)
     if item.program is not None:
-        # A participant's own waitlist offer counted as taken until now: it is theirs.
-        own_offer = waitlist.claim_offer(user, item.program, item.household_member)
-        check_eligible(
-            user, item.program, item.household_member, spaces_left(item.program) + own_offer
-        )
         order_line.registration = Registration(
             program=item.program, user_id=user.id, household_member=item.household_member
         )
@@ -254,12 +304,12 @@ def list_orders_for(user: User, page: int = 1) -> Pagination:
     return paginate_clamped(query, page, ORDERS_PAGE_SIZE)
 
 
-def _settle_free_order(order: Order) -> Checkout:
+def _settle_free_order(order: Order, shortfall: partial.Shortfall) -> Checkout:
     """Confirm an order that costs nothing: card processors refuse a payment of $0."""
     settlement.mark_paid(order, None, "nothing was owed", order.user)
     db.session.commit()
     send_mail(order.user.email, "store/receipt", order=order, user=order.user)
-    return Checkout(order, None)
+    return Checkout(order, None, shortfall)
 
 
 def cancel_checkout(user: User, gateway: PaymentGateway, checkout_session_id: str) -> Order:

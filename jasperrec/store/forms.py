@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from flask_wtf import FlaskForm
+from wtforms import BooleanField
 from wtforms import DateField
 from wtforms import IntegerField
 from wtforms import RadioField
@@ -149,3 +150,9 @@ class RedeemGiftCardForm(FlaskForm):
             Length(max=40, message="A gift card code is 16 letters and digits."),
         ],
     )
+
+
+class CheckoutForm(FlaskForm):
+    """Check out the cart, all or nothing across its programs if the household asks."""
+
+    keep_together = BooleanField("Keep siblings together")

@@ -46,8 +46,8 @@ def _fill(user, *, price=8_400, capacity=8):
     return program, child
 
 
-def _check_out(user, gateway):
-    return checkout.check_out(user, gateway, SUCCESS, CANCEL)
+def _check_out(user, gateway, **options):
+    return checkout.check_out(user, gateway, SUCCESS, CANCEL, **options)
 
 
 def test_check_out_places_an_order_holds_spaces_and_empties_the_cart(user, fake_gateway):
@@ -141,7 +141,7 @@ def test_the_last_space_goes_to_the_first_to_check_out(user, fake_gateway):
         )
     _check_out(rival, fake_gateway)
     with pytest.raises(ProgramFullError):
-        _check_out(user, fake_gateway)
+        _check_out(user, fake_gateway, keep_together=True)
     assert _count(Order) == 1
     assert [i.program_id for i in db.session.scalars(sa.select(CartItem))] == [program.id]
 
@@ -153,7 +153,7 @@ def test_two_children_in_one_cart_cannot_overfill_a_program(user, fake_gateway):
             user, program.slug, factories.HouseholdMemberFactory(user=user).id
         )
     with pytest.raises(ProgramFullError):
-        _check_out(user, fake_gateway)
+        _check_out(user, fake_gateway, keep_together=True)
     assert (_count(Order), _count(Registration)) == (0, 0)
 
 

@@ -238,7 +238,7 @@ def test_checkout_without_an_offer_cannot_take_an_offered_space(
     waitlist.space_freed(program)
     db.session.commit()
     with pytest.raises(ProgramFullError):
-        checkout.check_out(user, fake_gateway, URL, URL)
+        checkout.check_out(user, fake_gateway, URL, URL, keep_together=True)
 
 
 def test_staff_promote_someone_out_of_turn_through_the_same_function(user: Any) -> None:

@@ -16,9 +16,11 @@ from jasperrec.extensions import limiter
 from jasperrec.forms import ConfirmForm
 
 from .. import checkout as orders
+from .. import partial
 from .. import payments
 from .. import service
 from ..errors import StoreError
+from ..forms import CheckoutForm
 from ..forms import QuantityForm
 from . import bp
 
@@ -37,7 +39,14 @@ def cart() -> ResponseReturnValue:
         line.item.id: QuantityForm(prefix=f"i{line.item.id}", obj=line.item)
         for line in priced.lines
     }
-    return render_template("store/cart.html", cart=priced, quantity_forms=forms, form=ConfirmForm())
+    return render_template(
+        "store/cart.html",
+        cart=priced,
+        quantity_forms=forms,
+        form=ConfirmForm(),
+        checkout_form=CheckoutForm(),
+        full_lines=partial.find_full_lines(current_user, priced),
+    )
 
 
 @bp.route("/cart/<int:item_id>/quantity", methods=["POST"])
@@ -78,7 +87,8 @@ def accept_prices() -> ResponseReturnValue:
 @limiter.limit(lambda: str(current_app.config["STORE_CHECKOUT_LIMIT"]), key_func=person_key)
 @login_required
 def checkout() -> ResponseReturnValue:
-    if not ConfirmForm().validate_on_submit():
+    form = CheckoutForm()
+    if not form.validate_on_submit():
         return redirect(url_for("store.cart"))
     try:
         placed = orders.check_out(
@@ -86,9 +96,22 @@ def checkout() -> ResponseReturnValue:
             payments.gateway(),
             _return_url("store.checkout_complete"),
             _return_url("store.checkout_cancelled"),
+            keep_together=bool(form.keep_together.data),
         )
     except StoreError as error:
         flash(str(error), "error")
+        return redirect(url_for("store.cart"))
+    return _after_checkout(placed)
+
+
+def _after_checkout(placed: orders.Checkout) -> ResponseReturnValue:
+    """Say who went on a waitlist and what stayed in the cart, then go where the order goes."""
+    for waiting in placed.waitlisted:
+        flash(waiting.notice, "info")
+    for reason in placed.shortfall.kept:
+        flash(reason, "error")
+    if placed.order is None:
+        flash("Nothing was bought: every program in your cart is full.", "info")
         return redirect(url_for("store.cart"))
     if placed.payment_url is None:
         flash(f"Order {placed.order.reference} is confirmed; nothing was owed.", "success")
