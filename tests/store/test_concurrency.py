@@ -79,7 +79,9 @@ def _race(app: Flask, gateway: Any, user_ids: list[int]) -> list[str]:
         with app.app_context():
             try:
                 user = db.session.get(User, user_id)
-                checkout.check_out(user, SlowGateway(gateway), URL, URL)
+                # All or nothing, so the loser is refused; test_opening_day.py and
+                # test_siblings_race.py race the default, which waitlists the loser.
+                checkout.check_out(user, SlowGateway(gateway), URL, URL, keep_together=True)
                 outcomes.append("placed")
             except StoreError as error:
                 outcomes.append(type(error).__name__)

@@ -48,7 +48,7 @@ def test_checkout_never_takes_a_held_back_space(user: Any, fake_gateway: Any) ->
     register(factories.UserFactory(), program)
 
     with pytest.raises(ProgramFullError):
-        checkout.check_out(user, fake_gateway, URL, URL)
+        checkout.check_out(user, fake_gateway, URL, URL, keep_together=True)
     assert db.session.scalar(sa.select(sa.func.count()).select_from(CartItem)) == 1
 
 

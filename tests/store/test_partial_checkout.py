@@ -25,6 +25,7 @@ from tests import factories
 from .waitlists import child_of
 from .waitlists import full_program
 from .waitlists import open_program
+from .waitlists import register
 
 URL = "http://127.0.0.1:5000/store/checkout/complete?session_id={CHECKOUT_SESSION_ID}"
 
@@ -241,3 +242,16 @@ def test_an_empty_or_product_only_cart_has_no_full_lines(user: Any) -> None:
     assert partial.find_full_lines(user, service.price_cart(user)) == set()
     service.add_product_to_cart(user, factories.ProductFactory(merchandise=True).slug, 1)
     assert partial.find_full_lines(user, service.price_cart(user)) == set()
+
+
+def test_a_held_back_space_is_not_taken_the_participant_waits_instead(
+    user: Any, fake_gateway: Any
+) -> None:
+    program = open_program(capacity=2, held_back_spaces=1)
+    child = child_of(user)
+    service.add_program_to_cart(user, program.slug, child.id)
+    register(factories.UserFactory(), program)  # the one online space, taken meanwhile
+    placed = checkout.check_out(user, fake_gateway, URL, URL)
+    assert placed.order is None
+    assert [entry.household_member_id for entry in _waiting(program)] == [child.id]
+    assert service.spaces_left(program, at_desk=True) == 1
