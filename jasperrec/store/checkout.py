@@ -23,6 +23,7 @@ from . import order_status
 from . import partial
 from . import settlement
 from . import stock
+from . import tender
 from . import waitlist
 from .errors import CartEmptyError
 from .errors import EmailNotConfirmedError
@@ -52,7 +53,7 @@ class Checkout:
 
     # None when every program was full and its participants were waitlisted instead.
     order: Order | None
-    # None when nothing is owed: the order is settled at once, with no payment page.
+    # None when the card owes nothing: the order is settled at once, with no payment page.
     payment_url: str | None
     shortfall: partial.Shortfall = partial.Shortfall()
 
@@ -69,11 +70,16 @@ def check_out(
     cancel_url: str,
     *,
     keep_together: bool = False,
+    late_to_credit: bool = False,
 ) -> Checkout:
     """Turn the cart into an order, hold its program spaces, and start the payment.
 
     A participant whose program is full is put on its waitlist in the same transaction,
     and the rest are bought; keep_together asks for all or nothing instead.
+
+    The household's credit and gift balance pay first; an order they cover in full is
+    confirmed without a payment page. `late_to_credit`: a payment that arrives after the
+    spaces are gone is credited to the household instead of refunded to the card.
 
     The order and its held spaces commit first, and the payment is started with no lock
     held, so a slow processor never makes other checkouts wait; if it cannot start, the
@@ -94,14 +100,17 @@ def check_out(
         )
     try:
         order, shortfall = _hold(user, keep_together)
+        if order is not None:
+            order.late_to_credit = late_to_credit
+            tender.apply_balance(order)
     except Exception:
         db.session.rollback()
         raise
     if order is None:
         db.session.commit()
         return Checkout(None, None, shortfall)
-    if order.total_cents == 0:
-        return _settle_free_order(order, shortfall)
+    if order.card_cents == 0:
+        return _settle_without_card(order, shortfall)
     order_id, request = order.id, _session_request(order, user, success_url, cancel_url)
     db.session.commit()
     # Nothing may read the session until the payment has started: a read would open a
@@ -253,6 +262,11 @@ def _add_order_line(user: User, order: Order, line: CartLine) -> None:
 
 
 def _payment_lines(order: Order) -> list[CheckoutLine]:
+    if order.balance_paid_cents:
+        # The processor takes no negative lines: one line for what is left to pay.
+        paid = order.balance_paid_cents / 100
+        name = f"Order {order.reference}, less ${paid:,.2f} from your household balance"
+        return [CheckoutLine(name, order.card_cents, 1)]
     lines = [
         CheckoutLine(_line_name(line), line.unit_price_cents, line.quantity) for line in order.lines
     ]
@@ -304,9 +318,10 @@ def list_orders_for(user: User, page: int = 1) -> Pagination:
     return paginate_clamped(query, page, ORDERS_PAGE_SIZE)
 
 
-def _settle_free_order(order: Order, shortfall: partial.Shortfall) -> Checkout:
-    """Confirm an order that costs nothing: card processors refuse a payment of $0."""
-    settlement.mark_paid(order, None, "nothing was owed", order.user)
+def _settle_without_card(order: Order, shortfall: partial.Shortfall) -> Checkout:
+    """Confirm an order the card owes nothing for: processors refuse a payment of $0."""
+    why = "paid from the household balance" if order.balance_paid_cents else "nothing was owed"
+    settlement.mark_paid(order, None, why, order.user)
     db.session.commit()
     send_mail(order.user.email, "store/receipt", order=order, user=order.user)
     return Checkout(order, None, shortfall)

@@ -30,9 +30,10 @@ ENTRIES_PAGE_SIZE = 25
 def record_payment(order: Order) -> LedgerEntry | None:
     """Record the money taken for a paid order, once however often it is called.
 
-    Flushes only: the caller commits it with the order. A free order moves no money.
+    Flushes only: the caller commits it with the order. An order that was free, or that
+    the household balance covered, takes nothing from a card.
     """
-    if order.total_cents == 0 or _has_payment(order):
+    if order.card_cents == 0 or _has_payment(order):
         return None
     # Staff who took a desk payment acted; online, the resident paid.
     actor = order.taken_by if order.taken_by is not None else order.user
@@ -42,9 +43,51 @@ def record_payment(order: Order) -> LedgerEntry | None:
         actor,
         LedgerKind.PAYMENT,
         LedgerAccount.PAYMENTS,
-        order.total_cents,
+        order.card_cents,
         currency=order.currency,
         reason=f"Order {order.reference} paid {how}",
+        order=order,
+    )
+
+
+def record_late_payment(order: Order) -> None:
+    """Record a card payment that came after the order's spaces were gone; flushes only."""
+    add_entry(
+        order.user,
+        order.user,
+        LedgerKind.PAYMENT,
+        LedgerAccount.PAYMENTS,
+        order.card_cents,
+        currency=order.currency,
+        reason=f"Order {order.reference} paid after its hold lapsed",
+        order=order,
+    )
+
+
+def record_late_credit(order: Order) -> None:
+    """Credit the household a late payment, as the resident chose at checkout; flushes."""
+    add_entry(
+        order.user,
+        None,
+        LedgerKind.CREDIT_ISSUED,
+        LedgerAccount.CREDIT,
+        order.card_cents,
+        currency=order.currency,
+        reason=f"Order {order.reference} was paid too late for its spaces: credited",
+        order=order,
+    )
+
+
+def record_late_refund(order: Order) -> None:
+    """Record a late payment given back to the card; flushes only."""
+    add_entry(
+        order.user,
+        None,
+        LedgerKind.REFUND,
+        LedgerAccount.PAYMENTS,
+        -order.card_cents,
+        currency=order.currency,
+        reason=f"Order {order.reference} was paid too late for its spaces: refunded",
         order=order,
     )
 
@@ -153,19 +196,27 @@ def balance(household: User, account: LedgerAccount) -> int:
 
 
 def net_paid(order: Order) -> int:
-    """Return what the order has brought in, less refunds to the card and credit issued."""
-    query = sa.select(sa.func.coalesce(sa.func.sum(LedgerEntry.amount_cents), 0)).where(
+    """Return what the order has brought in by card and from the household balance, less
+    what went back to the card and the credit issued for it."""
+    signed = sa.case(
+        (LedgerEntry.kind == LedgerKind.CREDIT_ISSUED, -LedgerEntry.amount_cents),
+        (LedgerEntry.kind == LedgerKind.CREDIT_SPENT, -LedgerEntry.amount_cents),
+        else_=LedgerEntry.amount_cents,
+    )
+    query = sa.select(sa.func.coalesce(sa.func.sum(signed), 0)).where(
         LedgerEntry.order_id == order.id,
         LedgerEntry.status == LedgerStatus.SUCCEEDED,
-        LedgerEntry.kind.in_((LedgerKind.PAYMENT, LedgerKind.REFUND)),
+        LedgerEntry.kind.in_(_ORDER_KINDS),
     )
-    paid = int(db.session.scalar(query) or 0)
-    credited = sa.select(sa.func.coalesce(sa.func.sum(LedgerEntry.amount_cents), 0)).where(
-        LedgerEntry.order_id == order.id,
-        LedgerEntry.status == LedgerStatus.SUCCEEDED,
-        LedgerEntry.kind == LedgerKind.CREDIT_ISSUED,
-    )
-    return paid - int(db.session.scalar(credited) or 0)
+    return int(db.session.scalar(query) or 0)
+
+
+_ORDER_KINDS = (
+    LedgerKind.PAYMENT,
+    LedgerKind.REFUND,
+    LedgerKind.CREDIT_ISSUED,
+    LedgerKind.CREDIT_SPENT,
+)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -216,19 +267,55 @@ def _counts(entry: LedgerEntry) -> bool:
 def find_discrepancies() -> list[str]:
     """Say where orders, refunds or balances disagree with the ledger; empty when all agree.
 
-    A paid order's payments equal its total, less nothing; an order not paid has had every
-    payment given back; a succeeded refund has exactly its one row, others none; no
+    Each order's card payments and balance spent agree with its status (see
+    `_order_discrepancies`); a succeeded refund has exactly its one row, others none; no
     household balance is below zero.
     """
-    problems: list[str] = []
+    problems = _order_discrepancies()
+    problems += _refund_discrepancies()
+    problems += _gift_card_discrepancies()
     ok = LedgerEntry.status == LedgerStatus.SUCCEEDED
-    paid = sa.func.coalesce(
-        sa.func.sum(sa.case((LedgerEntry.kind == LedgerKind.PAYMENT, LedgerEntry.amount_cents))), 0
+    negative = (
+        sa.select(LedgerEntry.user_id, LedgerEntry.account, sa.func.sum(LedgerEntry.amount_cents))
+        .where(ok, LedgerEntry.account.in_((LedgerAccount.CREDIT, LedgerAccount.GIFT)))
+        .group_by(LedgerEntry.user_id, LedgerEntry.account)
+        .having(sa.func.sum(LedgerEntry.amount_cents) < 0)
     )
-    orders = (
-        sa.select(Order.id, Order.status, Order.total_cents, paid)
+    problems += [f"household {u}: {a} is {s}" for u, a, s in db.session.execute(negative)]
+    return problems
+
+
+def _sum_of(kind: LedgerKind, *, whole_order: bool = False) -> sa.ColumnElement[int]:
+    """Sum an order's rows of one kind; `whole_order` keeps only rows no refund line owns."""
+    match = LedgerEntry.kind == kind
+    if whole_order:
+        match = sa.and_(match, LedgerEntry.refund_id.is_(None))
+    return sa.func.coalesce(sa.func.sum(sa.case((match, LedgerEntry.amount_cents))), 0)
+
+
+def _order_discrepancies() -> list[str]:
+    """Check each order against its rows.
+
+    Paid: card payment plus balance spent is the total, and the spent is what the order
+    says the balance paid. Pending: no card payment yet, the balance spent held. Closed
+    unpaid: nothing taken, everything spent given back. Paid too late: the card payment
+    is recorded, and once given back (to the card or as credit) so is that.
+    """
+    ok = LedgerEntry.status == LedgerStatus.SUCCEEDED
+    columns = (
+        Order.id, Order.status, Order.total_cents, Order.balance_paid_cents,
+        Order.late_to_credit, Order.late_refund_id,
+    )  # fmt: skip
+    query = (
+        sa.select(
+            *columns,
+            _sum_of(LedgerKind.PAYMENT),
+            -_sum_of(LedgerKind.CREDIT_SPENT),
+            -_sum_of(LedgerKind.REFUND, whole_order=True),
+            _sum_of(LedgerKind.CREDIT_ISSUED, whole_order=True),
+        )
         .outerjoin(LedgerEntry, sa.and_(LedgerEntry.order_id == Order.id, ok))
-        .group_by(Order.id, Order.status, Order.total_cents)
+        .group_by(*columns)
     )
     returned = dict(
         db.session.execute(
@@ -237,21 +324,26 @@ def find_discrepancies() -> list[str]:
             .group_by(Refund.order_id)
         ).all()
     )
-    for order_id, status, total, payments in db.session.execute(orders):
-        expected = total if status is OrderStatus.PAID else returned.get(order_id, 0)
-        if payments != expected:
-            problems.append(f"order {order_id} ({status}): ledger {payments}, expected {expected}")
-        if returned.get(order_id, 0) > payments:
+    problems = []
+    for row in db.session.execute(query):
+        order_id, status, total, from_balance, to_credit, late_refund, *found = row
+        card = total - from_balance
+        want = {
+            OrderStatus.PAID: (card, from_balance, 0, 0),
+            OrderStatus.PENDING: (0, from_balance, 0, 0),
+            OrderStatus.REFUNDED_LATE: (
+                card, 0,
+                card if late_refund and not to_credit else 0,
+                card if to_credit else 0,
+            ),
+        }.get(status, (0, 0, 0, 0))  # fmt: skip
+        if tuple(found) != want:
+            problems.append(
+                f"order {order_id} ({status}): card, balance, refunded, credited are "
+                f"{tuple(found)}, expected {want}"
+            )
+        if returned.get(order_id, 0) > found[0] + found[1]:
             problems.append(f"order {order_id}: refunded more than paid")
-    problems += _refund_discrepancies()
-    problems += _gift_card_discrepancies()
-    negative = (
-        sa.select(LedgerEntry.user_id, LedgerEntry.account, sa.func.sum(LedgerEntry.amount_cents))
-        .where(ok, LedgerEntry.account.in_((LedgerAccount.CREDIT, LedgerAccount.GIFT)))
-        .group_by(LedgerEntry.user_id, LedgerEntry.account)
-        .having(sa.func.sum(LedgerEntry.amount_cents) < 0)
-    )
-    problems += [f"household {u}: {a} is {s}" for u, a, s in db.session.execute(negative)]
     return problems
 
 

@@ -89,23 +89,50 @@ def refund_line(actor: User, request: RefundRequest, gateway: PaymentGateway) ->
 
     The refund row is committed before the processor is called, outside any lock, so
     its id is the idempotency key and a retry never refunds twice; the answer is
-    committed after. A credit is issued at once.
+    committed after. A credit is issued at once. Money the household balance paid goes
+    back to it as credit, never to the card: a card refund larger than the card paid is
+    split, and its credit part is issued once the card part has not failed.
 
     :raises NotFoundError, RefundError, RefundTooLargeError:
     :raises RefundFailedError: the processor refused; the refund is recorded as failed.
     """
-    refund = _request(actor, request)
+    refund, credit = _request(actor, request)
     if refund.destination is RefundDestination.CREDIT:
-        change_status(refund, RefundStatus.SUCCEEDED, actor)
-        ledger.record_refund(refund, actor)
+        _settle(refund, RefundStatus.SUCCEEDED, actor)
         db.session.commit()
         return refund
     db.session.commit()
-    return _send(refund, actor, gateway)
+    try:
+        return _send(refund, actor, gateway)
+    finally:
+        if credit is not None:
+            _settle_credit_part(credit, refund, actor)
 
 
-def _request(actor: User, request: RefundRequest) -> Refund:
-    """Lock the order, check the amount against what is left, and add the refund row."""
+def _settle_credit_part(credit: Refund, card: Refund, actor: User) -> None:
+    """Issue a split refund's credit part, or fail it with its card part; commits."""
+    db.session.refresh(card)
+    failed = card.status is RefundStatus.FAILED
+    change_status(credit, RefundStatus.FAILED if failed else RefundStatus.SUCCEEDED, actor)
+    if not failed:
+        ledger.record_refund(credit, actor)
+    db.session.commit()
+
+
+def card_refundable_cents(order: Order) -> int:
+    """Return what may still go back to the order's card: what it paid, less card refunds
+    not failed."""
+    given = sa.select(sa.func.coalesce(sa.func.sum(Refund.amount_cents), 0)).where(
+        Refund.order_id == order.id,
+        Refund.destination == RefundDestination.CARD,
+        Refund.status != RefundStatus.FAILED,
+    )
+    return order.card_cents - int(db.session.scalar(given) or 0)
+
+
+def _request(actor: User, request: RefundRequest) -> tuple[Refund, Refund | None]:
+    """Lock the order, check the amount against what is left, and add the refund row,
+    with a credit row beside it for what the card did not pay."""
     line = db.session.get(OrderLine, request.order_line_id)
     if line is None:
         raise RefundError("There is no such order line.")
@@ -123,23 +150,39 @@ def _request(actor: User, request: RefundRequest) -> Refund:
             f"Only ${left / 100:,.2f} of {line.description} is left to refund; "
             "it may have been refunded already."
         )
-    if request.destination is RefundDestination.CARD and not order.payment_intent_id:
+    amount, destination, credit = request.amount_cents, request.destination, None
+    if destination is RefundDestination.CARD:
+        on_card = max(card_refundable_cents(order), 0)
+        if on_card == 0:
+            destination = RefundDestination.CREDIT
+        elif amount > on_card:
+            reason = f"{request.reason}; paid from the household balance, so given back to it"
+            credit = _row(actor, line, amount - on_card, 0, RefundDestination.CREDIT, reason)
+            amount = on_card
+    if destination is RefundDestination.CARD and not order.payment_intent_id:
         raise RefundError(
             f"Order {order.reference} was not paid online: refund it at the desk or as credit."
         )
+    refund = _row(actor, line, amount, request.fee_cents, destination, request.reason)
+    db.session.flush()
+    giftcards.cancel_for_refund(refund)
+    return refund, credit
+
+
+def _row(
+    actor: User, line: OrderLine, amount: int, fee: int, to: RefundDestination, reason: str
+) -> Refund:
     refund = Refund(
-        order=order,
+        order=line.order,
         order_line=line,
-        amount_cents=request.amount_cents,
-        fee_cents=request.fee_cents,
-        currency=order.currency,
-        destination=request.destination,
-        reason=request.reason[:500],
+        amount_cents=amount,
+        fee_cents=fee,
+        currency=line.order.currency,
+        destination=to,
+        reason=reason[:500],
         requested_by_id=actor.id,
     )
     db.session.add(refund)
-    db.session.flush()
-    giftcards.cancel_for_refund(refund)
     return refund
 
 

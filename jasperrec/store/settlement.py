@@ -26,6 +26,7 @@ from . import giftcards
 from . import ledger
 from . import order_status
 from . import stock
+from . import tender
 from . import waitlist
 from .errors import PaymentError
 from .errors import PaymentMismatchError
@@ -75,9 +76,9 @@ def record_payment(
     if order is None or order.status in (OrderStatus.PAID, OrderStatus.REFUNDED_LATE):
         db.session.commit()
         return order
-    if amount_total_cents != order.total_cents:
+    if amount_total_cents != order.card_cents:
         raise PaymentMismatchError(
-            f"Order {order.reference}: paid {amount_total_cents}, total {order.total_cents}."
+            f"Order {order.reference}: paid {amount_total_cents}, due {order.card_cents}."
         )
     if not order.is_pending and not _take_back(order):
         return _refund_late(order, payment_intent_id, gateway or current_gateway())
@@ -106,8 +107,8 @@ def mark_paid(
 def _take_back(order: Order) -> bool:
     """Take again the stock and spaces a closed order gave up, if every one is still free.
 
-    Locks as checkout does (stock by conditional update, then the programs in id order),
-    so a late payment and a checkout cannot both take the last space.
+    Locks as checkout does (stock by conditional update, then the programs in id order,
+    then the household), so a late payment and a checkout cannot both take the last space.
     """
     if not stock.take_late(order.lines):
         return False
@@ -115,7 +116,9 @@ def _take_back(order: Order) -> bool:
     programs = db.session.scalars(
         sa.select(Program).where(Program.id.in_(wanted)).order_by(Program.id).with_for_update()
     ).all()
-    if all(p.cancelled_at is None and spaces_left(p) >= wanted[p.id] for p in programs):
+    free = all(p.cancelled_at is None and spaces_left(p) >= wanted[p.id] for p in programs)
+    # What the household balance paid was given back when the order closed: take it again.
+    if free and tender.spend_again(order):
         return True
     stock.give_back(order.lines)
     return False
@@ -129,6 +132,9 @@ def _refund_late(order: Order, payment_intent_id: str | None, gateway: PaymentGa
     """
     order_status.move(order, OrderStatus.REFUNDED_LATE, REFUNDED_LATE)
     order.payment_intent_id = payment_intent_id
+    ledger.record_late_payment(order)
+    if order.late_to_credit:
+        ledger.record_late_credit(order)
     first = [
         line
         for line in order.lines
@@ -141,7 +147,8 @@ def _refund_late(order: Order, payment_intent_id: str | None, gateway: PaymentGa
     send_mail(
         order.user.email, "store/late_payment_refunded", order=order, user=order.user, first=first
     )
-    send_late_refund(order, gateway)
+    if not order.late_to_credit:
+        send_late_refund(order, gateway)
     return order
 
 
@@ -153,11 +160,12 @@ def send_late_refund(order: Order, gateway: PaymentGateway) -> None:
     if order.payment_intent_id is None:
         return
     try:
-        refund = gateway.refund(order.payment_intent_id, order.total_cents, late_refund_key(order))
+        refund = gateway.refund(order.payment_intent_id, order.card_cents, late_refund_key(order))
     except PaymentError:
         log.exception("The late refund of order %s failed; it will be retried.", order.reference)
         return
     order.late_refund_id = refund.id
+    ledger.record_late_refund(order)
     db.session.commit()
 
 
@@ -166,6 +174,7 @@ def retry_late_refunds(gateway: PaymentGateway) -> int:
     query = sa.select(Order).where(
         Order.status == OrderStatus.REFUNDED_LATE,
         Order.late_refund_id.is_(None),
+        Order.late_to_credit.is_(False),
         Order.payment_intent_id.is_not(None),
     )
     orders = db.session.scalars(query).all()
@@ -192,6 +201,7 @@ def mark_payment_delayed(checkout_session_id: str) -> Order | None:
 def close(order: Order, status: OrderStatus, reason: str, by: User | None = None) -> None:
     """Close a pending order unpaid: release its spaces and give its stock back; flushes."""
     order_status.move(order, status, reason, by)
+    tender.give_back(order, status.value, by)
     stock.give_back(order.lines)
     _set_registrations(order.lines, RegistrationStatus.CANCELLED)
     waitlist.reopen_offers(order)

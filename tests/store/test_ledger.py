@@ -107,7 +107,8 @@ def test_reconciliation_finds_a_paid_order_missing_from_the_ledger() -> None:
     order.status = OrderStatus.PAID
     db.session.flush()
     assert ledger.find_discrepancies() == [
-        f"order {order.id} (paid): ledger 0, expected {order.total_cents}"
+        f"order {order.id} (paid): card, balance, refunded, credited are (0, 0, 0, 0), "
+        f"expected ({order.total_cents}, 0, 0, 0)"
     ]
     ledger.record_payment(order)
     assert ledger.find_discrepancies() == []

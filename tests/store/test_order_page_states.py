@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+import pytest
+
 from jasperrec.db import utcnow
 from jasperrec.store.models import OrderStatus
 from tests import factories
@@ -27,6 +29,7 @@ def test_an_order_awaiting_a_bank_payment_says_the_spaces_stay_held(
     assert "countdown.js" not in page
 
 
+@pytest.mark.unreconciled
 def test_an_order_refunded_late_says_so_and_not_that_nothing_was_charged(
     client: Any, user: Any, log_in: Callable[..., Any]
 ) -> None:

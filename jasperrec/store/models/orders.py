@@ -106,6 +106,11 @@ class Order(db.Model):  # type: ignore[name-defined,misc]
     subtotal_cents: Mapped[money_cents]
     gst_cents: Mapped[money_cents]
     total_cents: Mapped[money_cents]
+    # Paid from the household's credit and gift balance before the card; the ledger's
+    # "credit spent" rows say from which.
+    balance_paid_cents: Mapped[int] = mapped_column(sa.BigInteger, default=0, server_default="0")
+    # If the payment arrives after the spaces are gone: credit the household, not the card.
+    late_to_credit: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     checkout_session_id: Mapped[str | None] = mapped_column(  # Stripe Checkout Session id
         sa.String(255), unique=True
     )
@@ -134,6 +139,11 @@ class Order(db.Model):  # type: ignore[name-defined,misc]
     def reference(self) -> str:
         """The number residents and staff quote for this order."""
         return f"JR-{self.id:06d}"
+
+    @property
+    def card_cents(self) -> int:
+        """What the card pays: the total less what the household balance covered."""
+        return self.total_cents - self.balance_paid_cents
 
     @property
     def is_pending(self) -> bool:

@@ -79,7 +79,7 @@ def pay_demo_checkout(session_id: str) -> ResponseReturnValue:
         return redirect(url_for("store.demo_checkout", session_id=session_id))
     gateway = _fake_gateway()
     # The same path a real payment takes: a signed event, checked as Stripe's are.
-    event = gateway.completed_event(session_id, order.reference, order.total_cents)
+    event = gateway.completed_event(session_id, order.reference, order.card_cents)
     _receive(*gateway.sign(event))
     return redirect(url_for("store.checkout_complete", session_id=session_id))
 
