@@ -326,7 +326,9 @@ def _order_discrepancies() -> list[str]:
     )
     problems = []
     for row in db.session.execute(query):
-        order_id, status, total, from_balance, to_credit, late_refund, *found = row
+        order_id, status, total, from_balance, to_credit, late_refund, *sums = row
+        # PostgreSQL sums BIGINTs as NUMERIC.
+        found = tuple(int(value) for value in sums)
         card = total - from_balance
         want = {
             OrderStatus.PAID: (card, from_balance, 0, 0),
@@ -337,10 +339,10 @@ def _order_discrepancies() -> list[str]:
                 card if to_credit else 0,
             ),
         }.get(status, (0, 0, 0, 0))  # fmt: skip
-        if tuple(found) != want:
+        if found != want:
             problems.append(
                 f"order {order_id} ({status}): card, balance, refunded, credited are "
-                f"{tuple(found)}, expected {want}"
+                f"{found}, expected {want}"
             )
         if returned.get(order_id, 0) > found[0] + found[1]:
             problems.append(f"order {order_id}: refunded more than paid")
