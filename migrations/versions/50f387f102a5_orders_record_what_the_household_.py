@@ -1,7 +1,7 @@
 """Orders record what the household balance paid and the late-payment choice
 
 Revision ID: 50f387f102a5
-Revises: a1612e9c30d0
+Revises: 9d9df4724ac4
 Create Date: 2026-12-02 08:15:41.423750
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '50f387f102a5'
-down_revision = 'a1612e9c30d0'
+down_revision = '9d9df4724ac4'
 branch_labels = None
 depends_on = None
 

@@ -161,14 +161,14 @@ def reconciled(request: pytest.FixtureRequest) -> Iterator[None]:
     """After every store test, every order, refund and balance still agrees with the ledger."""
     yield
     from jasperrec.extensions import db
-    from jasperrec.store import ledger
+    from jasperrec.store import reconcile
 
     if request.node.get_closest_marker("unreconciled"):
         return
     if request.node.get_closest_marker("commits"):
         db.session.remove()
     try:
-        problems = ledger.find_discrepancies()
+        problems = reconcile.find_discrepancies()
     except sa.exc.InternalError:
         # The test left PostgreSQL's transaction aborted on purpose (a write the database
         # refused), so nothing it wrote stands to be checked.

@@ -21,6 +21,7 @@ from jasperrec.auth.models import User
 from jasperrec.extensions import db
 from jasperrec.store import giftcards
 from jasperrec.store import ledger
+from jasperrec.store import reconcile
 from jasperrec.store import refunds
 from jasperrec.store.errors import StoreError
 from jasperrec.store.models import GiftCard
@@ -116,7 +117,7 @@ def test_one_code_entered_by_eight_households_at_once_redeems_once(
     assert sorted(outcomes) == ["GiftCardRedeemedError"] * 7 + ["redeemed"]
     gifts = [ledger.balance(db.session.get(User, i), LedgerAccount.GIFT) for i in ids]
     assert sorted(gifts) == [0] * 7 + [2_500]
-    assert ledger.find_discrepancies() == []
+    assert reconcile.find_discrepancies() == []
 
 
 @pytest.mark.commits
@@ -147,4 +148,4 @@ def test_a_redemption_racing_the_refund_of_its_card_lets_exactly_one_win(
     )
     [card] = db.session.scalars(sa.select(GiftCard).where(GiftCard.order_id == order_id)).all()
     assert card.is_redeemed != card.is_voided
-    assert ledger.find_discrepancies() == []
+    assert reconcile.find_discrepancies() == []

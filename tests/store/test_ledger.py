@@ -9,6 +9,7 @@ from jasperrec.auth.models import Role
 from jasperrec.extensions import db
 from jasperrec.store import desk_orders
 from jasperrec.store import ledger
+from jasperrec.store import reconcile
 from jasperrec.store import settlement
 from jasperrec.store import webhooks
 from jasperrec.store.models import LedgerAccount
@@ -45,7 +46,7 @@ def test_a_paid_online_order_is_one_payment_row_however_often_the_event_comes() 
     assert row.actor_id == order.user_id
     assert row.status is LedgerStatus.SUCCEEDED
     assert order.reference in row.reason
-    assert ledger.find_discrepancies() == []
+    assert reconcile.find_discrepancies() == []
 
 
 def test_a_desk_order_is_recorded_as_paid_by_the_staff_who_took_it() -> None:
@@ -106,12 +107,12 @@ def test_reconciliation_finds_a_paid_order_missing_from_the_ledger() -> None:
     order = factories.OrderFactory()
     order.status = OrderStatus.PAID
     db.session.flush()
-    assert ledger.find_discrepancies() == [
+    assert reconcile.find_discrepancies() == [
         f"order {order.id} (paid): card, balance, refunded, credited are (0, 0, 0, 0), "
         f"expected ({order.total_cents}, 0, 0, 0)"
     ]
     ledger.record_payment(order)
-    assert ledger.find_discrepancies() == []
+    assert reconcile.find_discrepancies() == []
 
 
 def test_reconciliation_finds_a_negative_balance() -> None:
@@ -120,7 +121,7 @@ def test_reconciliation_finds_a_negative_balance() -> None:
         household, None, LedgerKind.CREDIT_SPENT, LedgerAccount.CREDIT, -1,
         currency="CAD", reason="test",
     )  # fmt: skip
-    assert ledger.find_discrepancies() == [f"household {household.id}: household credit is -1"]
+    assert reconcile.find_discrepancies() == [f"household {household.id}: household credit is -1"]
     # Put right, so the suite's own reconciliation after this test passes.
     ledger.add_entry(
         household, None, LedgerKind.CREDIT_ISSUED, LedgerAccount.CREDIT, 1,

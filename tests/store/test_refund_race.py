@@ -17,6 +17,7 @@ from flask import Flask
 from jasperrec.auth.models import User
 from jasperrec.extensions import db
 from jasperrec.store import ledger
+from jasperrec.store import reconcile
 from jasperrec.store import refunds
 from jasperrec.store.errors import StoreError
 from jasperrec.store.models import LedgerEntry
@@ -101,4 +102,4 @@ def test_two_refunds_of_the_whole_line_at_once_refund_it_once(
     )
     order = db.session.get(Order, order_id)
     assert ledger.net_paid(order) == 0
-    assert ledger.find_discrepancies() == []
+    assert reconcile.find_discrepancies() == []

@@ -12,6 +12,7 @@ from flask.testing import FlaskClient
 
 from jasperrec.extensions import db
 from jasperrec.store import ledger
+from jasperrec.store import reconcile
 from jasperrec.store import refunds
 from jasperrec.store import webhooks
 from jasperrec.store.fake_payments import FakeGateway
@@ -71,7 +72,7 @@ def test_a_signed_refund_updated_settles_the_refund_once(
     assert refund.status is RefundStatus.SUCCEEDED
     assert refund.status_changed_by_id is None
     assert ledger.net_paid(refund.order) == 4_825
-    assert ledger.find_discrepancies() == []
+    assert reconcile.find_discrepancies() == []
 
 
 def test_a_badly_signed_refund_event_is_refused(

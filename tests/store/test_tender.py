@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from jasperrec.db import utcnow
 from jasperrec.extensions import db
 from jasperrec.store import checkout
+from jasperrec.store import giftcards
 from jasperrec.store import ledger
 from jasperrec.store import refunds
 from jasperrec.store import service
@@ -18,6 +19,7 @@ from jasperrec.store import settlement
 from jasperrec.store import tender
 from jasperrec.store.errors import PaymentError
 from jasperrec.store.errors import RefundFailedError
+from jasperrec.store.models import GiftCard
 from jasperrec.store.models import LedgerAccount
 from jasperrec.store.models import LedgerEntry
 from jasperrec.store.models import LedgerKind
@@ -28,6 +30,8 @@ from jasperrec.store.models import RefundStatus
 from jasperrec.store.models import RegistrationStatus
 from tests import factories
 from tests.store.conftest import checkout_event
+from tests.store.gift_cards import buy
+from tests.store.gift_cards import gift_card_product
 
 URL = "http://127.0.0.1:5000/store/checkout/complete?session_id={CHECKOUT_SESSION_ID}"
 WEBHOOK = "/store/webhooks/stripe"
@@ -36,12 +40,15 @@ TOTAL = 8_400
 
 
 def _give(household, account, cents):
-    kind = (
-        LedgerKind.CREDIT_ISSUED
-        if account is LedgerAccount.CREDIT
-        else LedgerKind.GIFT_CARD_REDEEMED
-    )
-    ledger.add_entry(household, None, kind, account, cents, currency="CAD", reason="test")
+    if account is LedgerAccount.CREDIT:
+        ledger.add_entry(
+            household, None, LedgerKind.CREDIT_ISSUED, account, cents, currency="CAD", reason="test"
+        )
+        return
+    # A gift balance comes from a card someone bought, redeemed by its code.
+    order = buy(factories.UserFactory(), price_cents=cents)
+    card = db.session.scalars(sa.select(GiftCard).where(GiftCard.order_id == order.id)).one()
+    giftcards.redeem(household, giftcards.readable_code(card))
 
 
 def _household(credit=0, gift=0, program=None):
@@ -314,3 +321,13 @@ def test_a_card_refund_of_an_order_the_balance_paid_in_full_is_credit(
     assert refund.destination is RefundDestination.CREDIT
     assert fake_gateway.calls == []
     assert ledger.balance(resident, LedgerAccount.CREDIT) == TOTAL
+
+
+def test_gift_cards_are_paid_by_card_not_from_the_balance(fake_gateway):
+    resident = _household(credit=20_000)
+    service.add_product_to_cart(resident, gift_card_product(5_000).slug, 1)
+
+    order = checkout.check_out(resident, fake_gateway, URL, URL).order
+
+    assert (order.balance_paid_cents, order.card_cents) == (TOTAL, 5_000)
+    assert ledger.balance(resident, LedgerAccount.CREDIT) == 20_000 - TOTAL
