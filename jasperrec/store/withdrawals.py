@@ -37,6 +37,8 @@ class WithdrawalQuote:
     refund_cents: int
     # The last day a withdrawal gives anything back.
     last_refund_day: dt.date
+    # The most that can go back to the card: what the household balance paid goes back to it.
+    card_cents: int = 0
 
     @property
     def gives_nothing(self) -> bool:
@@ -53,7 +55,8 @@ def quote(registration: Registration, today: dt.date | None = None) -> Withdrawa
     if (today or local_today()) > last_day or paid <= 0:
         return WithdrawalQuote(max(paid, 0), 0, 0, last_day)
     fee = min(paid * program.withdrawal_fee_percent // 100, program.withdrawal_fee_cap_cents)
-    return WithdrawalQuote(paid, fee, paid - fee, last_day)
+    on_card = min(paid - fee, max(refunds.card_refundable_cents(line.order), 0))
+    return WithdrawalQuote(paid, fee, paid - fee, last_day, on_card)
 
 
 def get_registration_for(user: User, registration_id: int) -> Registration:

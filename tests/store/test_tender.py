@@ -331,3 +331,16 @@ def test_gift_cards_are_paid_by_card_not_from_the_balance(fake_gateway):
 
     assert (order.balance_paid_cents, order.card_cents) == (TOTAL, 5_000)
     assert ledger.balance(resident, LedgerAccount.CREDIT) == 20_000 - TOTAL
+
+
+def test_the_withdrawal_page_says_the_balance_part_comes_back_as_credit(
+    client, log_in, fake_gateway, signed_webhook
+):
+    resident, order = _paid_partly_from_credit(client, fake_gateway, signed_webhook)
+    registration = order.lines[0].registration
+    log_in(resident)
+
+    page = client.get(f"/store/registrations/{registration.id}/withdraw").get_data(as_text=True)
+
+    # $84.00 less the $8.40 fee: $74.00 of it went through the card.
+    assert "gives $74.00 to the card and $1.60 back to your balance as credit" in page
