@@ -156,3 +156,6 @@ class CheckoutForm(FlaskForm):
     """Check out the cart, all or nothing across its programs if the household asks."""
 
     keep_together = BooleanField("Keep siblings together")
+    late_to_credit = BooleanField(
+        "If my payment arrives too late, credit my household account instead of my card"
+    )

@@ -20,6 +20,9 @@ from .models import LedgerEntry
 from .models import LedgerKind
 from .models import LedgerStatus
 from .models import Order
+from .models import ProductKind
+from .prices import Cart
+from .prices import CartLine
 
 # The balances checkout spends, in the order it spends them.
 SPENDABLE = (LedgerAccount.CREDIT, LedgerAccount.GIFT)
@@ -33,6 +36,19 @@ def lock_household(household: User) -> None:
 def available_cents(household: User) -> int:
     """Return what the household can spend at checkout: credit and gift balance together."""
     return sum(ledger.balance(household, account) for account in SPENDABLE)
+
+
+def covers(household: User, cart: Cart) -> int:
+    """Return what the household's balances would pay of the cart at checkout."""
+    if not cart.lines:
+        return 0
+    cards = sum(line.subtotal_cents + line.gst_cents for line in cart.lines if _is_gift_card(line))
+    return min(available_cents(household), cart.total_cents - cards)
+
+
+def _is_gift_card(line: CartLine) -> bool:
+    product = line.item.product
+    return product is not None and product.kind is ProductKind.GIFT_CARD
 
 
 def apply_balance(order: Order) -> int:

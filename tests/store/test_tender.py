@@ -344,3 +344,39 @@ def test_the_withdrawal_page_says_the_balance_part_comes_back_as_credit(
 
     # $84.00 less the $8.40 fee: $74.00 of it went through the card.
     assert "gives $74.00 to the card and $1.60 back to your balance as credit" in page
+
+
+def test_the_cart_shows_what_the_balance_pays_and_the_card_owes(client, log_in):
+    resident = _household(credit=1_000)
+    log_in(resident)
+
+    page = client.get("/store/cart").get_data(as_text=True)
+
+    assert "&minus;$10.00" in page
+    assert "To pay by card" in page
+    assert "Check out and pay $74.00" in page
+    assert "credit my household account instead of my card" in page
+
+
+def test_a_cart_the_balance_covers_checks_out_with_no_card(client, log_in, fake_gateway):
+    resident = _household(credit=TOTAL)
+    log_in(resident)
+    page = client.get("/store/cart").get_data(as_text=True)
+    assert "Check out: paid from your household balance" in page
+    assert "credit my household account" not in page
+
+    response = client.post("/store/checkout", follow_redirects=True)
+
+    assert "is confirmed; paid from your household balance." in response.get_data(as_text=True)
+    assert fake_gateway.calls == []
+    assert ledger.balance(resident, LedgerAccount.CREDIT) == 0
+
+
+def test_the_late_payment_choice_is_kept_on_the_order(client, log_in, fake_gateway):
+    resident = _household()
+    log_in(resident)
+
+    client.post("/store/checkout", data={"late_to_credit": "y"})
+
+    order = db.session.scalars(sa.select(Order).where(Order.user_id == resident.id)).one()
+    assert order.late_to_credit is True

@@ -19,6 +19,7 @@ from .. import checkout as orders
 from .. import partial
 from .. import payments
 from .. import service
+from .. import tender
 from ..errors import StoreError
 from ..forms import CheckoutForm
 from ..forms import QuantityForm
@@ -46,6 +47,7 @@ def cart() -> ResponseReturnValue:
         form=ConfirmForm(),
         checkout_form=CheckoutForm(),
         full_lines=partial.find_full_lines(current_user, priced),
+        from_balance=tender.covers(current_user, priced),
     )
 
 
@@ -97,6 +99,7 @@ def checkout() -> ResponseReturnValue:
             _return_url("store.checkout_complete"),
             _return_url("store.checkout_cancelled"),
             keep_together=bool(form.keep_together.data),
+            late_to_credit=bool(form.late_to_credit.data),
         )
     except StoreError as error:
         flash(str(error), "error")
@@ -114,6 +117,8 @@ def _after_checkout(placed: orders.Checkout) -> ResponseReturnValue:
         flash("Nothing was bought: every program in your cart is full.", "info")
         return redirect(url_for("store.cart"))
     if placed.payment_url is None:
-        flash(f"Order {placed.order.reference} is confirmed; nothing was owed.", "success")
+        order = placed.order
+        how = "paid from your household balance" if order.balance_paid_cents else "nothing was owed"
+        flash(f"Order {order.reference} is confirmed; {how}.", "success")
         return redirect(url_for("store.order", order_id=placed.order.id))
     return redirect(placed.payment_url, code=303)
