@@ -1,5 +1,5 @@
-"""A parent withdraws a child from a program, chooses credit, and finds it in the household
-balance; both pages meet WCAG 2.1 AA."""
+"""A parent withdraws a child from a program, chooses credit, finds it in the household
+balance, and spends it on the next registration with no card; every page meets WCAG 2.1 AA."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from playwright.sync_api import expect
 
 from jasperrec.auth.models import User
 from jasperrec.extensions import db
+from jasperrec.store import service
 from jasperrec.store.models import OrderLine
 from jasperrec.store.models import OrderStatus
 from jasperrec.store.models import Registration
@@ -45,6 +46,16 @@ def register_child(live_server: LiveServer, email: str) -> None:
         db.session.remove()
 
 
+def cart_program(live_server: LiveServer, email: str, name: str, price_cents: int) -> None:
+    """Put the resident's child in the cart for another program."""
+    with live_server.app.app_context():
+        user = db.session.scalars(sa.select(User).where(User.email == email)).one()
+        program = factories.ProgramFactory(name=name, price_cents=price_cents)
+        service.add_program_to_cart(user, program.slug, user.household[0].id)
+        db.session.commit()
+        db.session.remove()
+
+
 def test_a_parent_withdraws_a_child_and_sees_the_credit_in_the_ledger(
     page: Page, live_server: LiveServer, check_page: Callable[[Page], None]
 ) -> None:
@@ -72,3 +83,16 @@ def test_a_parent_withdraws_a_child_and_sees_the_credit_in_the_ledger(
     expect(rows.nth(1)).to_contain_text("Credit issued")
     expect(rows.nth(2)).to_contain_text("Payment")
     check_page(page)
+
+    cart_program(live_server, resident.email, "Little Paddlers", 5_000)
+    page.goto("/store/cart")
+    expect(page.get_by_role("main")).to_contain_text("From your household balance")
+    check_page(page)
+    page.get_by_role("button", name="Check out: paid from your household balance").click()
+    expect(page.get_by_role("main")).to_contain_text(
+        "is confirmed; paid from your household balance."
+    )
+    expect(page.get_by_role("main")).to_contain_text("$50.00 from your household balance")
+    page.goto("/store/balance")
+    expect(page.get_by_role("main")).to_contain_text("Credit on your household account: $25.60")
+    expect(rows.nth(0)).to_contain_text("Credit spent")
