@@ -96,27 +96,13 @@ def refund_line(actor: User, request: RefundRequest, gateway: PaymentGateway) ->
     :raises NotFoundError, RefundError, RefundTooLargeError:
     :raises RefundFailedError: the processor refused; the refund is recorded as failed.
     """
-    refund, credit = _request(actor, request)
+    refund = _request(actor, request)
     if refund.destination is RefundDestination.CREDIT:
         _settle(refund, RefundStatus.SUCCEEDED, actor)
         db.session.commit()
         return refund
     db.session.commit()
-    try:
-        return _send(refund, actor, gateway)
-    finally:
-        if credit is not None:
-            _settle_credit_part(credit, refund, actor)
-
-
-def _settle_credit_part(credit: Refund, card: Refund, actor: User) -> None:
-    """Issue a split refund's credit part, or fail it with its card part; commits."""
-    db.session.refresh(card)
-    failed = card.status is RefundStatus.FAILED
-    change_status(credit, RefundStatus.FAILED if failed else RefundStatus.SUCCEEDED, actor)
-    if not failed:
-        ledger.record_refund(credit, actor)
-    db.session.commit()
+    return _send(refund, actor, gateway)
 
 
 def card_refundable_cents(order: Order) -> int:
@@ -130,9 +116,9 @@ def card_refundable_cents(order: Order) -> int:
     return order.card_cents - int(db.session.scalar(given) or 0)
 
 
-def _request(actor: User, request: RefundRequest) -> tuple[Refund, Refund | None]:
+def _request(actor: User, request: RefundRequest) -> Refund:
     """Lock the order, check the amount against what is left, and add the refund row,
-    with a credit row beside it for what the card did not pay."""
+    with a credit part beside a card refund for what the card did not pay."""
     line = db.session.get(OrderLine, request.order_line_id)
     if line is None:
         raise RefundError("There is no such order line.")
@@ -150,23 +136,26 @@ def _request(actor: User, request: RefundRequest) -> tuple[Refund, Refund | None
             f"Only ${left / 100:,.2f} of {line.description} is left to refund; "
             "it may have been refunded already."
         )
-    amount, destination, credit = request.amount_cents, request.destination, None
+    amount, destination, to_credit = request.amount_cents, request.destination, 0
     if destination is RefundDestination.CARD:
         on_card = max(card_refundable_cents(order), 0)
         if on_card == 0:
             destination = RefundDestination.CREDIT
         elif amount > on_card:
-            reason = f"{request.reason}; paid from the household balance, so given back to it"
-            credit = _row(actor, line, amount - on_card, 0, RefundDestination.CREDIT, reason)
-            amount = on_card
+            amount, to_credit = on_card, amount - on_card
     if destination is RefundDestination.CARD and not order.payment_intent_id:
         raise RefundError(
             f"Order {order.reference} was not paid online: refund it at the desk or as credit."
         )
     refund = _row(actor, line, amount, request.fee_cents, destination, request.reason)
     db.session.flush()
+    if to_credit:
+        reason = f"{request.reason}; paid from the household balance, so given back to it"
+        part = _row(actor, line, to_credit, 0, RefundDestination.CREDIT, reason)
+        part.with_card_refund_id = refund.id
+        db.session.flush()
     giftcards.cancel_for_refund(refund)
-    return refund, credit
+    return refund
 
 
 def _row(
@@ -211,12 +200,16 @@ def _send(refund: Refund, actor: User, gateway: PaymentGateway) -> Refund:
 
 
 def _settle(refund: Refund, to: RefundStatus, by: User | None) -> None:
+    """Settle a refund and the credit split off it, with their ledger rows; flushes."""
     change_status(refund, to, by)
     if to is RefundStatus.SUCCEEDED:
         ledger.record_refund(refund, by)
-    else:
+    elif refund.destination is RefundDestination.CARD:
         ledger.record_failed_refund(refund, by)
         giftcards.restore_for_failed_refund(refund)
+    parts = sa.select(Refund).where(Refund.with_card_refund_id == refund.id)
+    for part in db.session.scalars(parts).all():
+        _settle(part, to, by)
 
 
 def settle_from_processor(

@@ -32,6 +32,8 @@ from tests import factories
 from tests.store.conftest import checkout_event
 from tests.store.gift_cards import buy
 from tests.store.gift_cards import gift_card_product
+from tests.store.test_refund_webhooks import event
+from tests.store.test_refund_webhooks import refund_object
 
 URL = "http://127.0.0.1:5000/store/checkout/complete?session_id={CHECKOUT_SESSION_ID}"
 WEBHOOK = "/store/webhooks/stripe"
@@ -291,9 +293,10 @@ def test_a_card_refund_gives_the_balance_part_back_as_credit(client, fake_gatewa
     assert call.arguments["amount_cents"] == TOTAL - 1_000
     rows = refunds.list_refunds(order)
     assert [(r.destination, r.amount_cents, r.status) for r in rows] == [
-        (RefundDestination.CREDIT, 1_000, RefundStatus.SUCCEEDED),
         (RefundDestination.CARD, TOTAL - 1_000, RefundStatus.SUCCEEDED),
+        (RefundDestination.CREDIT, 1_000, RefundStatus.SUCCEEDED),
     ]
+    assert rows[1].with_card_refund_id == rows[0].id
     assert ledger.balance(resident, LedgerAccount.CREDIT) == 1_000
     assert ledger.net_paid(order) == 0
 
@@ -309,6 +312,27 @@ def test_a_card_refund_that_fails_gives_no_credit_either(client, fake_gateway, s
     assert statuses == [RefundStatus.FAILED, RefundStatus.FAILED]
     assert ledger.balance(resident, LedgerAccount.CREDIT) == 0
     assert ledger.net_paid(order) == TOTAL
+
+
+def test_the_credit_part_of_a_pending_card_refund_waits_for_the_processor(
+    client, fake_gateway, signed_webhook
+):
+    resident, order = _paid_partly_from_credit(client, fake_gateway, signed_webhook)
+    fake_gateway.refund_status = "pending"
+    card = _refund_all(resident, order, fake_gateway)
+    assert ledger.balance(resident, LedgerAccount.CREDIT) == 0
+
+    body, headers = signed_webhook(
+        event("refund.updated", refund_object(card, "failed"), "evt_refund_failed")
+    )
+    assert client.post(WEBHOOK, data=body, headers=headers).status_code == 200
+
+    db.session.expire_all()
+    statuses = [r.status for r in refunds.list_refunds(order)]
+    assert statuses == [RefundStatus.FAILED, RefundStatus.FAILED]
+    assert ledger.balance(resident, LedgerAccount.CREDIT) == 0
+    # Nothing went back, so it can be refunded again, in full.
+    assert refunds.refundable_cents(order.lines[0]) == TOTAL
 
 
 def test_a_card_refund_of_an_order_the_balance_paid_in_full_is_credit(

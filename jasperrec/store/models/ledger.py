@@ -87,6 +87,9 @@ class Refund(db.Model):  # type: ignore[name-defined,misc]
     reason: Mapped[str] = mapped_column(sa.String(500))
     status: Mapped[RefundStatus] = mapped_column(default=RefundStatus.REQUESTED, index=True)
     requested_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    # A credit split off a card refund (the part the household balance paid) is settled
+    # with that card refund: issued when it succeeds, failed when it fails.
+    with_card_refund_id: Mapped[int | None] = mapped_column(sa.ForeignKey("refunds.id"))
     stripe_refund_id: Mapped[str | None] = mapped_column(  # Stripe Refund id
         sa.String(255), unique=True
     )
