@@ -15,6 +15,8 @@ from .demo_season import ARENA
 from .demo_season import ensure_season
 from .entitlements import issue_for
 from .models import Entitlement
+from .models import LedgerAccount
+from .models import LedgerKind
 from .models import Order
 from .models import OrderLine
 from .models import OrderStatus
@@ -98,6 +100,7 @@ def ensure_demo_catalogue() -> int:
     db.session.add_all(new_products)
     db.session.flush()
     _ensure_demo_passes(today)
+    _ensure_demo_credit()
     return added + len(new_products)
 
 
@@ -145,6 +148,27 @@ def _ensure_demo_passes(today: dt.date) -> None:
             if line.entitlement is not None:
                 line.entitlement.visits_used = used
     db.session.flush()
+
+
+# Household credit a demo resident already has, so the cart shows it paying first.
+DEMO_CREDIT = ("priya.singh@example.ca", 2_000, "Credit for a swim class cancelled last season")
+
+
+def _ensure_demo_credit() -> None:
+    """Give one demo household credit to spend, once."""
+    email, cents, why = DEMO_CREDIT
+    user = db.session.scalar(sa.select(User).where(User.email == email))
+    if user is None or ledger.balance(user, LedgerAccount.CREDIT):
+        return
+    ledger.add_entry(
+        user,
+        None,
+        LedgerKind.CREDIT_ISSUED,
+        LedgerAccount.CREDIT,
+        cents,
+        currency="CAD",
+        reason=why,
+    )
 
 
 def _paid_order(user: User, lines: list[OrderLine], today: dt.date) -> None:

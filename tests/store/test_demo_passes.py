@@ -8,9 +8,12 @@ from jasperrec.auth.models import User
 from jasperrec.cli import seed_demo_command
 from jasperrec.extensions import db
 from jasperrec.staff import front_desk as desk
+from jasperrec.store import ledger
 from jasperrec.store import service
+from jasperrec.store.demo import DEMO_CREDIT
 from jasperrec.store.models import DeskOutcome
 from jasperrec.store.models import Entitlement
+from jasperrec.store.models import LedgerAccount
 from jasperrec.store.models import ProductKind
 
 
@@ -45,3 +48,12 @@ def test_the_demo_residents_hold_passes_the_desk_can_find(runner):
     assert alex[1].visits_left == 3
     outcomes = [desk.look_up(staff, "Jasper Aquatic Centre", e.code).outcome for e in priya]
     assert outcomes == [DeskOutcome.EXPIRED, DeskOutcome.VALID]
+
+
+def test_a_demo_household_has_credit_to_spend_once(runner):
+    assert runner.invoke(seed_demo_command).exit_code == 0
+    assert runner.invoke(seed_demo_command).exit_code == 0
+
+    email, cents, _ = DEMO_CREDIT
+    priya = db.session.scalars(sa.select(User).where(User.email == email)).one()
+    assert ledger.balance(priya, LedgerAccount.CREDIT) == cents
