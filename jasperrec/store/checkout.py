@@ -41,9 +41,9 @@ from .payments import CheckoutLine
 from .payments import PaymentGateway
 from .prices import Cart
 from .prices import CartLine
+from .prices import price_cart
 from .service import check_eligible
 from .service import local_today
-from .service import price_cart
 from .service import spaces_left
 
 

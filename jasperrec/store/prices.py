@@ -10,14 +10,24 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 
+from jasperrec.auth.models import User
+from jasperrec.db import utcnow
+from jasperrec.extensions import db
+
+from . import stock
 from .models import CartItem
 from .models import Product
 from .models import Program
 from .residency import Residency
 from .residency import fee_for
+from .residency import residency_of
 from .rules import Window
 from .rules import opens_notice
 from .rules import window
+from .service import cart_items
+from .service import gst_on
+from .service import local_today
+from .service import participant_name
 
 
 @dataclasses.dataclass(frozen=True)
@@ -98,3 +108,54 @@ def closed_reason(program: Program, now: dt.datetime) -> str | None:
     if state is Window.CLOSED:
         return "Registration has closed. Remove it to check out."
     return None
+
+
+def price_cart(user: User) -> Cart:
+    """Return the resident's cart, priced line by line with GST, programs at the household's fee.
+
+    Each line says whether its price changed since it was added, and whether its program
+    closed since.
+    """
+    residency, now = residency_of(user), utcnow()
+    lines = []
+    for item in cart_items(user):
+        source = _source(item)
+        unit = current_price(source, residency)
+        who = participant_name(user, item.household_member) if _is_named(item) else None
+        gst = gst_on(unit * item.quantity) if source.is_taxable else 0
+        seen = item.unit_price_seen_cents
+        previous = seen if seen is not None and seen != unit else None
+        closed = _line_problem(item, now)
+        lines.append(CartLine(item, source.name, who, unit, item.quantity, gst, previous, closed))
+    return Cart(lines, residency)
+
+
+def _is_named(item: CartItem) -> bool:
+    """Tell whether the line is for one named person: a program, pass or membership."""
+    return item.program is not None or (
+        item.product is not None and item.product.kind.is_entitlement
+    )
+
+
+def _line_problem(item: CartItem, now: dt.datetime) -> str | None:
+    """Say why a line cannot be checked out as it is, or None."""
+    if item.program is not None:
+        return closed_reason(item.program, now)
+    if item.product is not None:
+        return stock.product_problem(item, item.product, local_today())
+    return None
+
+
+def accept_prices(user: User) -> None:
+    """Take today's prices as the ones the resident agreed to for everything in the cart."""
+    residency = residency_of(user)
+    for item in cart_items(user):
+        item.unit_price_seen_cents = current_price(_source(item), residency)
+    db.session.commit()
+
+
+def _source(item: CartItem) -> Program | Product:
+    source = item.program if item.program is not None else item.product
+    if source is None:
+        raise ValueError(f"cart item {item.id} names neither a program nor a product")
+    return source

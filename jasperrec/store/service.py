@@ -33,10 +33,7 @@ from .models import Program
 from .models import Registration
 from .models import RegistrationStatus
 from .models import WaitlistEntry
-from .prices import Cart
-from .prices import CartLine
-from .prices import closed_reason
-from .prices import current_price
+from .residency import fee_for
 from .residency import residency_of
 from .rules import Window
 from .rules import closed_notice
@@ -216,8 +213,8 @@ def _is_registered(user: User, program: Program, member: HouseholdMember | None)
     return db.session.scalar(query.limit(1)) is not None
 
 
-def _cart_items(user: User) -> list[CartItem]:
-    """The cart's items with what they name, in one round of queries whatever their number."""
+def cart_items(user: User) -> list[CartItem]:
+    """Return the cart's items with what they name, in one round of queries however many."""
     query = (
         sa.select(CartItem)
         .options(
@@ -233,7 +230,7 @@ def _cart_items(user: User) -> list[CartItem]:
 
 def _check_room(user: User) -> None:
     limit = int(current_app.config["STORE_CART_MAX_LINES"])
-    if len(_cart_items(user)) >= limit:
+    if len(cart_items(user)) >= limit:
         raise CartLimitError(f"A cart holds at most {limit} items. Check out, then add more.")
 
 
@@ -249,7 +246,7 @@ def add_program_to_cart(user: User, slug: str, member_id: int | None) -> CartIte
     check_eligible(user, program, member, listing.spaces_left)
     duplicate = any(
         item.program_id == program.id and item.household_member_id == member_id
-        for item in _cart_items(user)
+        for item in cart_items(user)
     )
     if duplicate:
         name = participant_name(user, member)
@@ -259,7 +256,7 @@ def add_program_to_cart(user: User, slug: str, member_id: int | None) -> CartIte
         user_id=user.id,
         program=program,
         household_member=member,
-        unit_price_seen_cents=current_price(program, residency_of(user)),
+        unit_price_seen_cents=fee_for(program, residency_of(user)),
     )
     db.session.add(item)
     db.session.commit()
@@ -285,7 +282,7 @@ def add_product_to_cart(
     product = get_product(slug)
     if product.kind.is_entitlement:
         return _add_entitlement(user, product, member_id, starts_on)
-    item = next((i for i in _cart_items(user) if i.product_id == product.id), None)
+    item = next((i for i in cart_items(user) if i.product_id == product.id), None)
     held = item.quantity if item is not None else 0
     if held + quantity > MAX_QUANTITY:
         raise CartLimitError(f"You can buy at most {MAX_QUANTITY} of {product.name} at once.")
@@ -308,7 +305,7 @@ def _add_entitlement(
     entitlements.check_holder(user, product, member, first_day)
     duplicate = any(
         item.product_id == product.id and item.household_member_id == member_id
-        for item in _cart_items(user)
+        for item in cart_items(user)
     )
     if duplicate:
         name = participant_name(user, member)
@@ -363,57 +360,6 @@ def remove_from_cart(user: User, item_id: int) -> None:
     """
     db.session.delete(_own_item(user, item_id))
     db.session.commit()
-
-
-def price_cart(user: User) -> Cart:
-    """Return the resident's cart, priced line by line with GST, programs at the household's fee.
-
-    Each line says whether its price changed since it was added, and whether its program
-    closed since.
-    """
-    residency, now = residency_of(user), utcnow()
-    lines = []
-    for item in _cart_items(user):
-        source = _source(item)
-        unit = current_price(source, residency)
-        who = participant_name(user, item.household_member) if _is_named(item) else None
-        gst = gst_on(unit * item.quantity) if source.is_taxable else 0
-        seen = item.unit_price_seen_cents
-        previous = seen if seen is not None and seen != unit else None
-        closed = _line_problem(item, now)
-        lines.append(CartLine(item, source.name, who, unit, item.quantity, gst, previous, closed))
-    return Cart(lines, residency)
-
-
-def _is_named(item: CartItem) -> bool:
-    """Tell whether the line is for one named person: a program, pass or membership."""
-    return item.program is not None or (
-        item.product is not None and item.product.kind.is_entitlement
-    )
-
-
-def _line_problem(item: CartItem, now: dt.datetime) -> str | None:
-    """Say why a line cannot be checked out as it is, or None."""
-    if item.program is not None:
-        return closed_reason(item.program, now)
-    if item.product is not None:
-        return stock.product_problem(item, item.product, local_today())
-    return None
-
-
-def accept_prices(user: User) -> None:
-    """Take today's prices as the ones the resident agreed to for everything in the cart."""
-    residency = residency_of(user)
-    for item in _cart_items(user):
-        item.unit_price_seen_cents = current_price(_source(item), residency)
-    db.session.commit()
-
-
-def _source(item: CartItem) -> Program | Product:
-    source = item.program if item.program is not None else item.product
-    if source is None:
-        raise ValueError(f"cart item {item.id} names neither a program nor a product")
-    return source
 
 
 def count_cart_items(user: User) -> int:

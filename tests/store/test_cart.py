@@ -9,6 +9,7 @@ import sqlalchemy as sa
 
 from jasperrec.errors import NotFoundError
 from jasperrec.extensions import db
+from jasperrec.store import prices
 from jasperrec.store import service
 from jasperrec.store.errors import CartLimitError
 from jasperrec.store.errors import NotEligibleError
@@ -201,7 +202,7 @@ def test_price_cart_adds_gst_only_on_taxable_lines(user):
         factories.ProductFactory(merchandise=True, price_cents=2_500, is_taxable=False).slug,
         1,
     )
-    cart = service.price_cart(user)
+    cart = prices.price_cart(user)
     assert [(line.subtotal_cents, line.gst_cents) for line in cart.lines] == [
         (8_400, 0),
         (13_000, 650),

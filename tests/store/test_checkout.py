@@ -12,6 +12,7 @@ from jasperrec.errors import NotFoundError
 from jasperrec.extensions import db
 from jasperrec.store import checkout
 from jasperrec.store import order_status
+from jasperrec.store import prices
 from jasperrec.store import service
 from jasperrec.store import settlement
 from jasperrec.store.errors import CartEmptyError
@@ -237,7 +238,7 @@ def test_cancel_checkout_expires_the_session_and_puts_the_items_back(user, fake_
     assert order.status is OrderStatus.CANCELLED
     assert fake_gateway.calls[-1].method == "expire_checkout_session"
     assert service.spaces_left(program) == 8
-    cart = service.price_cart(user)
+    cart = prices.price_cart(user)
     assert [(line.description, line.quantity) for line in cart.lines] == [
         (program.name, 1),
         (order.lines[1].description, 2),
@@ -272,7 +273,7 @@ def test_cancelling_does_not_put_back_a_program_for_a_removed_household_member(u
     db.session.flush()
     db.session.expire_all()
     checkout.cancel_checkout(user, fake_gateway, order.checkout_session_id)
-    assert [line.item.product_id for line in service.price_cart(user).lines] == [
+    assert [line.item.product_id for line in prices.price_cart(user).lines] == [
         order.lines[1].product_id
     ]
 

@@ -11,6 +11,7 @@ from jasperrec import dates
 from jasperrec.extensions import db
 from jasperrec.store import checkout
 from jasperrec.store import entitlements
+from jasperrec.store import prices
 from jasperrec.store import service
 from jasperrec.store import settlement
 from jasperrec.store import webhooks
@@ -141,7 +142,7 @@ def test_a_membership_whose_start_passed_in_the_cart_is_flagged(user):
     item = service.add_product_to_cart(user, product.slug, starts_on=_today())
     item.starts_on = _today() - dt.timedelta(days=1)
 
-    (line,) = service.price_cart(user).lines
+    (line,) = prices.price_cart(user).lines
     assert "start date you chose has passed" in (line.closed_reason or "")
 
 

@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from jasperrec.extensions import db
 from jasperrec.store import checkout
 from jasperrec.store import partial
+from jasperrec.store import prices
 from jasperrec.store import service
 from jasperrec.store import waitlist
 from jasperrec.store.errors import ProgramFullError
@@ -235,13 +236,13 @@ def test_the_cart_marks_the_lines_that_would_be_waitlisted(user: Any) -> None:
         _in_cart(user, program, child)
     service.add_product_to_cart(user, factories.ProductFactory(merchandise=True).slug, 1)
     items = _cart(user)
-    assert partial.find_full_lines(user, service.price_cart(user)) == {items[1].id}
+    assert partial.find_full_lines(user, prices.price_cart(user)) == {items[1].id}
 
 
 def test_an_empty_or_product_only_cart_has_no_full_lines(user: Any) -> None:
-    assert partial.find_full_lines(user, service.price_cart(user)) == set()
+    assert partial.find_full_lines(user, prices.price_cart(user)) == set()
     service.add_product_to_cart(user, factories.ProductFactory(merchandise=True).slug, 1)
-    assert partial.find_full_lines(user, service.price_cart(user)) == set()
+    assert partial.find_full_lines(user, prices.price_cart(user)) == set()
 
 
 def test_a_held_back_space_is_not_taken_the_participant_waits_instead(

@@ -12,6 +12,7 @@ from flask.testing import FlaskClient
 
 from jasperrec.extensions import db
 from jasperrec.store import checkout
+from jasperrec.store import prices
 from jasperrec.store import service
 from jasperrec.store.errors import PriceChangedError
 from jasperrec.store.errors import RegistrationClosedError
@@ -32,16 +33,16 @@ def camp(user: Any) -> Any:
 
 
 def test_the_cart_keeps_the_price_seen_when_added(app: Any, user: Any, camp: Any) -> None:
-    (line,) = service.price_cart(user).lines
+    (line,) = prices.price_cart(user).lines
     assert line.item.unit_price_seen_cents == 21_000
     assert line.previous_price_cents is None
-    assert not service.price_cart(user).has_price_changes
+    assert not prices.price_cart(user).has_price_changes
 
 
 def test_a_changed_price_is_shown_with_the_old_one(app: Any, user: Any, camp: Any) -> None:
     camp.price_cents = 23_500
     db.session.flush()
-    cart = service.price_cart(user)
+    cart = prices.price_cart(user)
     (line,) = cart.lines
     assert (line.unit_price_cents, line.previous_price_cents) == (23_500, 21_000)
     assert cart.has_price_changes
@@ -56,8 +57,8 @@ def test_checkout_waits_until_the_new_price_is_accepted(
     with pytest.raises(PriceChangedError, match="accept it before you pay"):
         checkout.check_out(user, fake_gateway, SUCCESS, CANCEL)
     assert db.session.scalars(sa.select(Order)).all() == []
-    service.accept_prices(user)
-    assert not service.price_cart(user).has_price_changes
+    prices.accept_prices(user)
+    assert not prices.price_cart(user).has_price_changes
     placed = checkout.check_out(user, fake_gateway, SUCCESS, CANCEL)
     assert placed.order.total_cents == 23_500
 
@@ -68,7 +69,7 @@ def test_a_move_out_of_town_is_a_price_change_too(app: Any, user: Any) -> None:
     member = factories.HouseholdMemberFactory(user=user)
     service.add_program_to_cart(user, program.slug, member.id)
     user.postal_code, user.city = "T5J 0N3", "Edmonton"
-    (line,) = service.price_cart(user).lines
+    (line,) = prices.price_cart(user).lines
     assert (line.unit_price_cents, line.previous_price_cents) == (10_500, 8_400)
 
 
@@ -76,9 +77,9 @@ def test_a_product_added_again_takes_todays_price_as_seen(app: Any, user: Any) -
     pass_ = factories.ProductFactory(merchandise=True, price_cents=6_500)
     service.add_product_to_cart(user, pass_.slug, 1)
     pass_.price_cents = 7_000
-    assert service.price_cart(user).has_price_changes
+    assert prices.price_cart(user).has_price_changes
     service.add_product_to_cart(user, pass_.slug, 1)
-    assert not service.price_cart(user).has_price_changes
+    assert not prices.price_cart(user).has_price_changes
 
 
 @pytest.mark.parametrize(
@@ -96,7 +97,7 @@ def test_a_program_that_closed_is_flagged_on_the_cart_and_refused_at_checkout(
     if "starts_on" in change:
         camp.ends_on = dt.date(2020, 2, 1)
     db.session.commit()
-    cart = service.price_cart(user)
+    cart = prices.price_cart(user)
     (line,) = cart.closed_lines
     assert reason in str(line.closed_reason)
     with pytest.raises(RegistrationClosedError, match=reason):

@@ -10,6 +10,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from jasperrec.extensions import db
+from jasperrec.store import prices
 from jasperrec.store import service
 from jasperrec.store.models import Program
 from jasperrec.store.residency import Residency
@@ -65,11 +66,11 @@ def test_the_cart_prices_programs_at_the_households_fee(app: Flask, camp: Any) -
     outside = factories.UserFactory(postal_code="T5J 0N3", city="Edmonton")
     member = factories.HouseholdMemberFactory(user=outside)
     service.add_program_to_cart(outside, camp.slug, member.id)
-    cart = service.price_cart(outside)
+    cart = prices.price_cart(outside)
     assert [line.unit_price_cents for line in cart.lines] == [26_000]
     assert cart.non_resident_fee_applies
     outside.postal_code, outside.city = "T0E 1E0", "Jasper"
-    cart = service.price_cart(outside)
+    cart = prices.price_cart(outside)
     assert [line.unit_price_cents for line in cart.lines] == [21_000]
     assert not cart.non_resident_fee_applies
 

@@ -11,6 +11,7 @@ import pytest
 from jasperrec.db import utcnow
 from jasperrec.extensions import db
 from jasperrec.store import catalogue
+from jasperrec.store import prices
 from jasperrec.store import rules
 from jasperrec.store import service
 from jasperrec.store.errors import NotEligibleError
@@ -134,6 +135,6 @@ def test_a_cancelled_program_in_the_cart_is_flagged(app: Any, user: Any) -> None
     service.add_program_to_cart(user, program.slug, None)
     coordinator = factories.StaffFactory()
     programs.change_status(coordinator, program, ProgramStatus.CANCELLED, "No instructor.")
-    (line,) = service.price_cart(user).lines
+    (line,) = prices.price_cart(user).lines
     assert line.closed_reason
     assert "cancelled" in line.closed_reason

@@ -7,6 +7,7 @@ import sqlalchemy as sa
 
 from jasperrec.extensions import db
 from jasperrec.store import checkout
+from jasperrec.store import prices
 from jasperrec.store import service
 from jasperrec.store import settlement
 from jasperrec.store.errors import OutOfStockError
@@ -59,7 +60,7 @@ def test_stock_that_ran_out_while_in_the_cart_is_flagged_and_refused_at_checkout
     bottle.stock = 1
     db.session.commit()
 
-    (line,) = service.price_cart(user).lines
+    (line,) = prices.price_cart(user).lines
     assert line.closed_reason == (
         "Only 1 of Water bottle is left. Lower the quantity or remove it to check out."
     )

@@ -13,6 +13,7 @@ from jasperrec.extensions import db
 from jasperrec.store import checkout
 from jasperrec.store import giftcards
 from jasperrec.store import ledger
+from jasperrec.store import prices
 from jasperrec.store import refunds
 from jasperrec.store import service
 from jasperrec.store import settlement
@@ -167,7 +168,7 @@ def test_a_payment_that_cannot_start_gives_the_balance_back(fake_gateway):
         checkout.check_out(resident, fake_gateway, URL, URL)
 
     assert ledger.balance(resident, LedgerAccount.CREDIT) == 1_000
-    assert len(service.price_cart(resident).lines) == 1
+    assert len(prices.price_cart(resident).lines) == 1
 
 
 def test_giving_up_the_payment_gives_the_balance_back(fake_gateway):

@@ -18,6 +18,7 @@ from jasperrec.forms import ConfirmForm
 from .. import checkout as orders
 from .. import partial
 from .. import payments
+from .. import prices
 from .. import service
 from .. import tender
 from ..errors import StoreError
@@ -35,7 +36,7 @@ def _return_url(endpoint: str) -> str:
 @bp.route("/cart")
 @login_required
 def cart() -> ResponseReturnValue:
-    priced = service.price_cart(current_user)
+    priced = prices.price_cart(current_user)
     forms = {
         line.item.id: QuantityForm(prefix=f"i{line.item.id}", obj=line.item)
         for line in priced.lines
@@ -79,7 +80,7 @@ def remove_item(item_id: int) -> ResponseReturnValue:
 @login_required
 def accept_prices() -> ResponseReturnValue:
     if ConfirmForm().validate_on_submit():
-        service.accept_prices(current_user)
+        prices.accept_prices(current_user)
         flash("You accepted the new prices. Check the total, then check out.", "success")
     return redirect(url_for("store.cart"))
 
