@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 from typing import Any
 
@@ -17,6 +16,8 @@ from jasperrec.auth.sessions import hash_token
 from jasperrec.extensions import db
 from tests import factories
 from tests.conftest import PASSWORD
+from tests.races import delete_committed
+from tests.races import run_at_once
 
 DOMAIN = "127.0.0.1"
 SESSION = "jasperrec_session"
@@ -191,11 +192,11 @@ def racer(app: Flask) -> Iterator[str]:
     # On SQLite an open transaction here would hold the write lock the requests need.
     db.session.remove()
     yield RACER
-    db.session.remove()
     mine = sa.select(User.id).where(User.email == RACER)
-    db.session.execute(sa.delete(UserSession).where(UserSession.user_id.in_(mine)))
-    db.session.execute(sa.delete(User).where(User.id.in_(mine)))
-    db.session.commit()
+    delete_committed(
+        sa.delete(UserSession).where(UserSession.user_id.in_(mine)),
+        sa.delete(User).where(User.id.in_(mine)),
+    )
 
 
 @pytest.mark.commits
@@ -204,17 +205,10 @@ def test_two_tabs_using_one_remember_cookie_at_once_sign_in_once(app: Flask, rac
     data = {"email": racer, "password": PASSWORD, "remember": "y"}
     assert browser.post("/auth/login", data=data).status_code == 302
     tabs = [copy_cookies(app, browser, (REMEMBER,)) for _ in range(2)]
-    start = threading.Barrier(len(tabs), timeout=10)
-    statuses: list[int] = []
 
-    def open_account(tab: Any) -> None:
-        start.wait()
-        statuses.append(tab.get("/auth/account").status_code)
+    def open_account(tab: Any) -> int:
+        return tab.get("/auth/account").status_code
 
-    threads = [threading.Thread(target=open_account, args=(tab,)) for tab in tabs]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
+    statuses = run_at_once(app, open_account, [(tab,) for tab in tabs])
 
     assert sorted(statuses) == [200, 302]

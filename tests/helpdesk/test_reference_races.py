@@ -9,9 +9,7 @@ database, so the race can only be run on PostgreSQL.
 from __future__ import annotations
 
 import datetime as dt
-import threading
 from collections.abc import Iterator
-from typing import Any
 
 import pytest
 import sqlalchemy as sa
@@ -25,6 +23,8 @@ from jasperrec.helpdesk.models import RequestReferenceCounter
 from jasperrec.helpdesk.models import ServiceRequest
 from tests import factories
 from tests.conftest import TEST_DATABASE_URL
+from tests.races import delete_committed
+from tests.races import run_at_once
 
 pytestmark = [
     pytest.mark.postgresql,
@@ -47,57 +47,30 @@ def people(app: Flask) -> Iterator[tuple[int, int]]:
     ids = (customer.id, department.id)
     db.session.remove()
     yield ids
-    db.session.remove()
-    db.session.execute(sa.delete(ServiceRequest).where(ServiceRequest.customer_id == ids[0]))
-    db.session.execute(sa.delete(User).where(User.id == ids[0]))
-    db.session.execute(sa.delete(Department).where(Department.id == ids[1]))
-    db.session.execute(
-        sa.delete(RequestReferenceCounter).where(RequestReferenceCounter.year >= 2090)
+    delete_committed(
+        sa.delete(ServiceRequest).where(ServiceRequest.customer_id == ids[0]),
+        sa.delete(User).where(User.id == ids[0]),
+        sa.delete(Department).where(Department.id == ids[1]),
+        sa.delete(RequestReferenceCounter).where(RequestReferenceCounter.year >= 2090),
     )
-    db.session.commit()
 
 
 def _race(app: Flask, people: tuple[int, int], received: dt.datetime) -> list[str]:
     """File two requests at once; return the references they got."""
-    both_ready = threading.Barrier(2, timeout=10)
-    waited = threading.local()
-    outcomes: list[str] = []
 
-    def hold_counter_write(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
-        if statement.startswith(COUNTER_WRITE) and not getattr(waited, "done", False):
-            waited.done = True
-            both_ready.wait()
+    def file_request() -> str:
+        filed = ServiceRequest(
+            customer_id=people[0],
+            department_id=people[1],
+            channel=Channel.WEB,
+            subject="Race",
+            created_at=received,
+        )
+        db.session.add(filed)
+        db.session.commit()
+        return filed.reference
 
-    def file_request() -> None:
-        with app.app_context():
-            try:
-                filed = ServiceRequest(
-                    customer_id=people[0],
-                    department_id=people[1],
-                    channel=Channel.WEB,
-                    subject="Race",
-                    created_at=received,
-                )
-                db.session.add(filed)
-                db.session.commit()
-                outcomes.append(filed.reference)
-            except Exception as error:  # noqa: BLE001 (reported by the caller's assertion)
-                outcomes.append(repr(error))
-            finally:
-                db.session.remove()
-
-    with app.app_context():
-        engine = db.engine
-    sa.event.listen(engine, "before_cursor_execute", hold_counter_write)
-    try:
-        threads = [threading.Thread(target=file_request) for _ in range(2)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(timeout=30)
-    finally:
-        sa.event.remove(engine, "before_cursor_execute", hold_counter_write)
-    return sorted(outcomes)
+    return sorted(run_at_once(app, file_request, [(), ()], hold_before=COUNTER_WRITE))
 
 
 def test_the_first_two_requests_of_a_year_at_once_get_one_and_two(

@@ -7,7 +7,6 @@ made afterwards.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 from email.message import EmailMessage
 from typing import Any
@@ -25,6 +24,8 @@ from jasperrec.privacy.export.models import DataExportEvent
 from jasperrec.privacy.export.models import ExportStatus
 from tests import factories
 from tests.conftest import PASSWORD
+from tests.races import delete_committed
+from tests.races import run_at_once
 
 from .conftest import link_token
 
@@ -37,31 +38,14 @@ def racer(app: Flask) -> Iterator[Any]:
     user = factories.UserFactory(email=RACER, password=PASSWORD)
     db.session.commit()
     yield user
-    db.session.remove()
     mine = sa.select(User.id).where(User.email == RACER)
     exports = sa.select(DataExport.id).where(DataExport.user_id.in_(mine))
-    db.session.execute(sa.delete(DataExportEvent).where(DataExportEvent.export_id.in_(exports)))
-    db.session.execute(sa.delete(DataExport).where(DataExport.user_id.in_(mine)))
-    db.session.execute(sa.delete(UserSession).where(UserSession.user_id.in_(mine)))
-    db.session.execute(sa.delete(User).where(User.id.in_(mine)))
-    db.session.commit()
-
-
-def _together(calls: list[Any]) -> list[Any]:
-    """Run the calls on threads released at the same moment; return their results."""
-    start = threading.Barrier(len(calls), timeout=10)
-    results: list[Any] = [None] * len(calls)
-
-    def run(index: int) -> None:
-        start.wait()
-        results[index] = calls[index]()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(calls))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    return results
+    delete_committed(
+        sa.delete(DataExportEvent).where(DataExportEvent.export_id.in_(exports)),
+        sa.delete(DataExport).where(DataExport.user_id.in_(mine)),
+        sa.delete(UserSession).where(UserSession.user_id.in_(mine)),
+        sa.delete(User).where(User.id.in_(mine)),
+    )
 
 
 @pytest.mark.commits
@@ -76,19 +60,11 @@ def test_one_link_opened_twice_at_once_downloads_twice_and_purges_once(
     tabs = [app.test_client() for _ in range(2)]
     for tab in tabs:
         tab.post("/auth/login", data={"email": RACER, "password": PASSWORD})
-    responses = _together([lambda tab=tab: tab.get(url) for tab in tabs])
+    responses = run_at_once(app, lambda tab: tab.get(url), [(tab,) for tab in tabs])
     assert [r.status_code for r in responses] == [200, 200]
     assert responses[0].data == responses[1].data
     export = db.session.scalars(mine).one()
     db.session.remove()
-    purged = _together([lambda: _purge(app, export.expires_at)] * 2)
+    purged = run_at_once(app, lambda: service.purge_expired(now=export.expires_at), [(), ()])
     assert sorted(purged) == [0, 1]
     assert db.session.scalars(mine).one().status is ExportStatus.EXPIRED
-
-
-def _purge(app: Flask, when: Any) -> int:
-    with app.app_context():
-        try:
-            return service.purge_expired(now=when)
-        finally:
-            db.session.remove()

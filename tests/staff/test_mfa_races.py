@@ -8,9 +8,7 @@ takes its write lock on the first read, so the race can only be run on PostgreSQ
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
-from typing import Any
 
 import pyotp
 import pytest
@@ -25,6 +23,8 @@ from jasperrec.db import utcnow
 from jasperrec.extensions import db
 from tests import factories
 from tests.conftest import TEST_DATABASE_URL
+from tests.races import delete_committed
+from tests.races import run_at_once
 
 pytestmark = [
     pytest.mark.postgresql,
@@ -49,47 +49,22 @@ def racer(app: Flask) -> Iterator[tuple[int, str, list[str]]]:
     user_id = user.id
     db.session.remove()
     yield user_id, secret, codes
-    db.session.remove()
-    db.session.execute(sa.delete(RecoveryCode).where(RecoveryCode.user_id == user_id))
-    db.session.execute(sa.delete(User).where(User.id == user_id))
-    db.session.commit()
+    delete_committed(
+        sa.delete(RecoveryCode).where(RecoveryCode.user_id == user_id),
+        sa.delete(User).where(User.id == user_id),
+    )
 
 
 def _race(app: Flask, user_id: int, code: str) -> list[str]:
     """Send the code for the user on two connections at once; say how each attempt ended."""
-    everyone_has_read = threading.Barrier(2, timeout=10)
-    waited = threading.local()
-    outcomes: list[str] = []
 
-    def hold_first_write(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
-        if statement.startswith(CONSUMING_WRITES) and not getattr(waited, "done", False):
-            waited.done = True
-            everyone_has_read.wait()
+    def attempt() -> str:
+        try:
+            return mfa.check_second_factor(db.session.get(User, user_id), code)
+        except WrongCodeError:
+            return "refused"
 
-    def attempt() -> None:
-        with app.app_context():
-            try:
-                user = db.session.get(User, user_id)
-                outcomes.append(mfa.check_second_factor(user, code))
-            except WrongCodeError:
-                outcomes.append("refused")
-            except Exception as error:  # noqa: BLE001 (reported by the caller's assertion)
-                outcomes.append(repr(error))
-            finally:
-                db.session.remove()
-
-    with app.app_context():
-        engine = db.engine
-    sa.event.listen(engine, "before_cursor_execute", hold_first_write)
-    try:
-        threads = [threading.Thread(target=attempt) for _ in range(2)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(timeout=30)
-    finally:
-        sa.event.remove(engine, "before_cursor_execute", hold_first_write)
-    return sorted(outcomes)
+    return sorted(run_at_once(app, attempt, [(), ()], hold_before=CONSUMING_WRITES))
 
 
 def test_the_same_totp_code_sent_twice_at_once_signs_in_only_once(

@@ -8,7 +8,6 @@ made afterwards.
 
 from __future__ import annotations
 
-import threading
 import time
 from collections.abc import Iterator
 from typing import Any
@@ -29,6 +28,8 @@ from jasperrec.store.models import OrderStatus
 from jasperrec.store.models import Program
 from jasperrec.store.models import Registration
 from tests import factories
+from tests.races import delete_committed
+from tests.races import run_at_once
 
 URL = "http://127.0.0.1:5000/store/checkout/complete?session_id={CHECKOUT_SESSION_ID}"
 SLUG = "overlapping-checkouts"
@@ -53,11 +54,10 @@ class TimedGateway:
 @pytest.fixture
 def cleanup(app: Flask) -> Iterator[None]:
     yield
-    db.session.remove()
     users = sa.select(User.id).where(User.email.like(EMAILS))
     orders = sa.select(Order.id).where(Order.user_id.in_(users))
     lines = sa.select(OrderLine.id).where(OrderLine.order_id.in_(orders))
-    for statement in (
+    delete_committed(
         sa.delete(Registration).where(Registration.order_line_id.in_(lines)),
         sa.delete(LedgerEntry).where(LedgerEntry.order_id.in_(orders)),
         sa.delete(OrderLine).where(OrderLine.order_id.in_(orders)),
@@ -66,9 +66,7 @@ def cleanup(app: Flask) -> Iterator[None]:
         sa.delete(HouseholdMember).where(HouseholdMember.user_id.in_(users)),
         sa.delete(Program).where(Program.slug == SLUG),
         sa.delete(User).where(User.email.like(EMAILS)),
-    ):
-        db.session.execute(statement)
-    db.session.commit()
+    )
 
 
 @pytest.mark.commits
@@ -84,25 +82,12 @@ def test_two_checkouts_for_one_program_start_their_payments_at_the_same_time(
     ids = [racer.id for racer in racers]
     db.session.remove()
     gateway = TimedGateway(fake_gateway)
-    start = threading.Barrier(2, timeout=10)
-    outcomes: list[str] = []
 
-    def race(user_id: int) -> None:
-        start.wait()
-        with app.app_context():
-            try:
-                placed = checkout.check_out(db.session.get(User, user_id), gateway, URL, URL)
-                outcomes.append(placed.order.status.value)
-            except Exception as error:  # noqa: BLE001 (reported by the assertion below)
-                outcomes.append(repr(error))
-            finally:
-                db.session.remove()
+    def race(user_id: int) -> str:
+        placed = checkout.check_out(db.session.get(User, user_id), gateway, URL, URL)
+        return placed.order.status.value
 
-    threads = [threading.Thread(target=race, args=(user_id,)) for user_id in ids]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
+    outcomes = run_at_once(app, race, [(user_id,) for user_id in ids])
 
     assert outcomes == [OrderStatus.PENDING.value] * 2
     (first_start, first_end), (second_start, second_end) = sorted(gateway.spans)

@@ -7,7 +7,6 @@ made afterwards.
 
 from __future__ import annotations
 
-import threading
 import time
 from collections.abc import Iterator
 from typing import Any
@@ -21,7 +20,6 @@ from jasperrec.auth.models import User
 from jasperrec.extensions import db
 from jasperrec.store import checkout
 from jasperrec.store import service
-from jasperrec.store.errors import StoreError
 from jasperrec.store.models import CartItem
 from jasperrec.store.models import LedgerEntry
 from jasperrec.store.models import Order
@@ -30,6 +28,8 @@ from jasperrec.store.models import Product
 from jasperrec.store.models import Program
 from jasperrec.store.models import Registration
 from tests import factories
+from tests.races import delete_committed
+from tests.races import run_at_once
 
 URL = "http://127.0.0.1:5000/store/checkout/complete?session_id={CHECKOUT_SESSION_ID}"
 
@@ -49,11 +49,10 @@ class SlowGateway:
 def cleanup(app: Flask) -> Iterator[None]:
     """Delete the rows the race committed."""
     yield
-    db.session.remove()
     users = sa.select(User.id).where(User.email.like("racer%@example.ca"))
     orders = sa.select(Order.id).where(Order.user_id.in_(users))
     lines = sa.select(OrderLine.id).where(OrderLine.order_id.in_(orders))
-    for statement in (
+    delete_committed(
         sa.delete(Registration).where(Registration.order_line_id.in_(lines)),
         sa.delete(LedgerEntry).where(LedgerEntry.order_id.in_(orders)),
         sa.delete(OrderLine).where(OrderLine.order_id.in_(orders)),
@@ -63,39 +62,20 @@ def cleanup(app: Flask) -> Iterator[None]:
         sa.delete(Program).where(Program.slug == "race-for-the-last-space"),
         sa.delete(Product).where(Product.slug == "race-product"),
         sa.delete(User).where(User.email.like("racer%@example.ca")),
-    ):
-        db.session.execute(statement)
-    db.session.commit()
+    )
 
 
 def _race(app: Flask, gateway: Any, user_ids: list[int]) -> list[str]:
     """Check out for each user on a thread of its own, all at once; say how each ended."""
-    start = threading.Barrier(len(user_ids), timeout=10)
-    outcomes: list[str] = []
 
-    def race(user_id: int) -> None:
-        # Wait before touching the database: on SQLite even a read takes the write lock.
-        start.wait()
-        with app.app_context():
-            try:
-                user = db.session.get(User, user_id)
-                # All or nothing, so the loser is refused; test_opening_day.py and
-                # test_siblings_race.py race the default, which waitlists the loser.
-                checkout.check_out(user, SlowGateway(gateway), URL, URL, keep_together=True)
-                outcomes.append("placed")
-            except StoreError as error:
-                outcomes.append(type(error).__name__)
-            except Exception as error:  # noqa: BLE001 (reported by the caller's assertion)
-                outcomes.append(repr(error))
-            finally:
-                db.session.remove()
+    def check_out(user_id: int) -> str:
+        user = db.session.get(User, user_id)
+        # All or nothing, so the loser is refused; test_opening_day.py and
+        # test_siblings_race.py race the default, which waitlists the loser.
+        checkout.check_out(user, SlowGateway(gateway), URL, URL, keep_together=True)
+        return "placed"
 
-    threads = [threading.Thread(target=race, args=(user_id,)) for user_id in user_ids]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    return sorted(outcomes)
+    return sorted(run_at_once(app, check_out, [(user_id,) for user_id in user_ids]))
 
 
 @pytest.mark.commits

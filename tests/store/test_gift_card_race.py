@@ -6,8 +6,6 @@ Like test_refund_race.py, it commits for real and deletes what it made afterward
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable
 from collections.abc import Iterator
 from email.message import EmailMessage
 from typing import Any
@@ -23,7 +21,6 @@ from jasperrec.store import giftcards
 from jasperrec.store import ledger
 from jasperrec.store import reconcile
 from jasperrec.store import refunds
-from jasperrec.store.errors import StoreError
 from jasperrec.store.models import GiftCard
 from jasperrec.store.models import LedgerAccount
 from jasperrec.store.models import LedgerEntry
@@ -34,6 +31,9 @@ from jasperrec.store.models import Product
 from jasperrec.store.models import Refund
 from jasperrec.store.models import RefundDestination
 from tests import factories
+from tests.races import delete_committed
+from tests.races import run_all_at_once
+from tests.races import run_at_once
 from tests.store.gift_cards import buy
 from tests.store.gift_cards import codes_in
 
@@ -48,7 +48,7 @@ def cleanup(app: Flask) -> Iterator[None]:
     orders = sa.select(Order.id).where(Order.user_id.in_(users))
     products = sa.select(OrderLine.product_id).where(OrderLine.order_id.in_(orders))
     product_ids = list(db.session.scalars(products))
-    for statement in (
+    delete_committed(
         sa.delete(LedgerEntry).where(LedgerEntry.user_id.in_(users)),
         sa.delete(GiftCard).where(GiftCard.order_id.in_(orders)),
         sa.delete(Refund).where(Refund.order_id.in_(orders)),
@@ -57,34 +57,7 @@ def cleanup(app: Flask) -> Iterator[None]:
         sa.delete(Order).where(Order.id.in_(orders)),
         sa.delete(Product).where(Product.id.in_(product_ids)),
         sa.delete(User).where(User.email.like(EMAILS)),
-    ):
-        db.session.execute(statement)
-    db.session.commit()
-
-
-def _race(app: Flask, actions: list[Callable[[], str]]) -> list[str]:
-    """Run each action on its own thread and connection, all starting together."""
-    start = threading.Barrier(len(actions), timeout=10)
-    outcomes: list[str] = []
-
-    def run(action: Callable[[], str]) -> None:
-        start.wait()
-        with app.app_context():
-            try:
-                outcomes.append(action())
-            except StoreError as error:
-                outcomes.append(type(error).__name__)
-            except Exception as error:  # noqa: BLE001 (reported by the assertion)
-                outcomes.append(repr(error))
-            finally:
-                db.session.remove()
-
-    threads = [threading.Thread(target=run, args=(action,)) for action in actions]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    return outcomes
+    )
 
 
 def _bought(outbox: list[EmailMessage]) -> tuple[int, str]:
@@ -105,14 +78,11 @@ def test_one_code_entered_by_eight_households_at_once_redeems_once(
     db.session.commit()
     db.session.remove()
 
-    def redeem_as(user_id: int) -> Callable[[], str]:
-        def action() -> str:
-            giftcards.redeem(db.session.get(User, user_id), code)
-            return "redeemed"
+    def redeem(user_id: int) -> str:
+        giftcards.redeem(db.session.get(User, user_id), code)
+        return "redeemed"
 
-        return action
-
-    outcomes = _race(app, [redeem_as(i) for i in ids])
+    outcomes = run_at_once(app, redeem, [(i,) for i in ids])
 
     assert sorted(outcomes) == ["GiftCardRedeemedError"] * 7 + ["redeemed"]
     gifts = [ledger.balance(db.session.get(User, i), LedgerAccount.GIFT) for i in ids]
@@ -140,7 +110,7 @@ def test_a_redemption_racing_the_refund_of_its_card_lets_exactly_one_win(
         refunds.refund_line(db.session.get(User, staff_id), request, fake_gateway)
         return "refunded"
 
-    outcomes = _race(app, [redeem, refund])
+    outcomes = run_all_at_once(app, [redeem, refund])
 
     assert sorted(outcomes) in (
         ["GiftCardCancelledError", "refunded"],

@@ -7,7 +7,6 @@ Marked `commits`: it commits for real and deletes what it made afterwards.
 from __future__ import annotations
 
 import datetime as dt
-import threading
 import time
 from collections.abc import Iterator
 from typing import Any
@@ -23,7 +22,6 @@ from jasperrec.extensions import db
 from jasperrec.store import checkout
 from jasperrec.store import service
 from jasperrec.store import settlement
-from jasperrec.store.errors import StoreError
 from jasperrec.store.models import CartItem
 from jasperrec.store.models import LedgerEntry
 from jasperrec.store.models import Order
@@ -33,6 +31,8 @@ from jasperrec.store.models import Program
 from jasperrec.store.models import Registration
 from jasperrec.store.models import RegistrationStatus
 from tests import factories
+from tests.races import delete_committed
+from tests.races import run_all_at_once
 
 URL = "http://127.0.0.1:5000/store/checkout/complete?session_id={CHECKOUT_SESSION_ID}"
 SLUG = "late-payment-race"
@@ -42,11 +42,10 @@ EMAILS = "latecomer%@example.ca"
 @pytest.fixture
 def cleanup(app: Flask) -> Iterator[None]:
     yield
-    db.session.remove()
     users = sa.select(User.id).where(User.email.like(EMAILS))
     orders = sa.select(Order.id).where(Order.user_id.in_(users))
     lines = sa.select(OrderLine.id).where(OrderLine.order_id.in_(orders))
-    for statement in (
+    delete_committed(
         sa.delete(Registration).where(Registration.order_line_id.in_(lines)),
         sa.delete(LedgerEntry).where(LedgerEntry.order_id.in_(orders)),
         sa.delete(OrderLine).where(OrderLine.order_id.in_(orders)),
@@ -55,9 +54,7 @@ def cleanup(app: Flask) -> Iterator[None]:
         sa.delete(HouseholdMember).where(HouseholdMember.user_id.in_(users)),
         sa.delete(Program).where(Program.slug == SLUG),
         sa.delete(User).where(User.email.like(EMAILS)),
-    ):
-        db.session.execute(statement)
-    db.session.commit()
+    )
 
 
 def _slowly(count: Any) -> Any:
@@ -89,38 +86,18 @@ def test_a_late_payment_and_a_checkout_cannot_both_take_the_last_space(
     db.session.remove()
     monkeypatch.setattr(checkout, "spaces_left", _slowly(service.spaces_left))
     monkeypatch.setattr(settlement, "spaces_left", _slowly(service.spaces_left))
-    start = threading.Barrier(2, timeout=10)
-    outcomes: dict[str, str] = {}
 
-    def run(name: str, action: Any) -> None:
-        start.wait()
-        with app.app_context():
-            try:
-                action()
-                outcomes[name] = "done"
-            except StoreError as error:
-                outcomes[name] = type(error).__name__
-            except Exception as error:  # noqa: BLE001 (reported by the assertion below)
-                outcomes[name] = repr(error)
-            finally:
-                db.session.remove()
-
-    def pay_late() -> None:
+    def pay_late() -> str:
         settlement.record_payment(session_id, "pi_late", total, fake_gateway)
+        return "done"
 
-    def buy() -> None:
+    def buy() -> str:
         # All or nothing, so a buyer who loses is refused rather than waitlisted.
         buyer = db.session.get_one(User, buyer_id)
         checkout.check_out(buyer, fake_gateway, URL, URL, keep_together=True)
+        return "done"
 
-    threads = [
-        threading.Thread(target=run, args=("late", pay_late)),
-        threading.Thread(target=run, args=("buyer", buy)),
-    ]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
+    outcomes = dict(zip(("late", "buyer"), run_all_at_once(app, [pay_late, buy]), strict=True))
 
     status = db.session.scalar(
         sa.select(Order.status).where(Order.checkout_session_id == session_id)

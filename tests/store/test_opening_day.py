@@ -4,7 +4,6 @@ each at a place of its own, or, keeping siblings together, told the program is f
 
 from __future__ import annotations
 
-import threading
 from collections import Counter
 from collections.abc import Iterator
 
@@ -17,7 +16,6 @@ from jasperrec.auth.models import User
 from jasperrec.extensions import db
 from jasperrec.store import checkout
 from jasperrec.store import waitlist
-from jasperrec.store.errors import StoreError
 from jasperrec.store.models import CartItem
 from jasperrec.store.models import LedgerEntry
 from jasperrec.store.models import Order
@@ -27,6 +25,8 @@ from jasperrec.store.models import Registration
 from jasperrec.store.models import WaitlistChange
 from jasperrec.store.models import WaitlistEntry
 from tests import factories
+from tests.races import delete_committed
+from tests.races import run_at_once
 
 URL = "http://127.0.0.1:5000/store/checkout/complete?session_id={CHECKOUT_SESSION_ID}"
 HOUSEHOLDS = 100
@@ -38,12 +38,11 @@ SLUG = "opening-day-swim"
 def cleanup(app: Flask) -> Iterator[None]:
     """Delete the rows the rush committed."""
     yield
-    db.session.remove()
     users = sa.select(User.id).where(User.email.like("opening%@example.ca"))
     orders = sa.select(Order.id).where(Order.user_id.in_(users))
     lines = sa.select(OrderLine.id).where(OrderLine.order_id.in_(orders))
     entries = sa.select(WaitlistEntry.id).where(WaitlistEntry.user_id.in_(users))
-    for statement in (
+    delete_committed(
         sa.delete(WaitlistChange).where(WaitlistChange.entry_id.in_(entries)),
         sa.delete(WaitlistEntry).where(WaitlistEntry.user_id.in_(users)),
         sa.delete(Registration).where(Registration.order_line_id.in_(lines)),
@@ -54,9 +53,7 @@ def cleanup(app: Flask) -> Iterator[None]:
         sa.delete(HouseholdMember).where(HouseholdMember.user_id.in_(users)),
         sa.delete(Program).where(Program.slug == SLUG),
         sa.delete(User).where(User.email.like("opening%@example.ca")),
-    ):
-        db.session.execute(statement)
-    db.session.commit()
+    )
 
 
 @pytest.mark.commits
@@ -72,33 +69,13 @@ def test_a_hundred_checkouts_at_once_enrol_exactly_ten(app, cleanup, fake_gatewa
     db.session.commit()
     program_id = program.id
     db.session.remove()
-    start = threading.Barrier(HOUSEHOLDS, timeout=30)
-    outcomes: list[str] = []
 
-    def rush(user_id: int) -> None:
-        start.wait()
-        with app.app_context():
-            try:
-                placed = checkout.check_out(
-                    db.session.get(User, user_id),
-                    fake_gateway,
-                    URL,
-                    URL,
-                    keep_together=keep_together,
-                )
-                outcomes.append("placed" if placed.order else "waitlisted")
-            except StoreError as error:
-                outcomes.append(type(error).__name__)
-            except Exception as error:  # noqa: BLE001 (reported by the assertion below)
-                outcomes.append(repr(error))
-            finally:
-                db.session.remove()
+    def rush(user_id: int) -> str:
+        user = db.session.get(User, user_id)
+        placed = checkout.check_out(user, fake_gateway, URL, URL, keep_together=keep_together)
+        return "placed" if placed.order else "waitlisted"
 
-    threads = [threading.Thread(target=rush, args=(user_id,)) for user_id in ids]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
+    outcomes = run_at_once(app, rush, [(i,) for i in ids], start_within=30, finish_within=120)
 
     losers = "ProgramFullError" if keep_together else "waitlisted"
     assert Counter(outcomes) == {"placed": SPACES, losers: HOUSEHOLDS - SPACES}

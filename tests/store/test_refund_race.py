@@ -5,7 +5,6 @@ Like test_concurrency.py, it commits for real and deletes what it made afterward
 
 from __future__ import annotations
 
-import threading
 import time
 from collections.abc import Iterator
 from typing import Any
@@ -19,7 +18,6 @@ from jasperrec.extensions import db
 from jasperrec.store import ledger
 from jasperrec.store import reconcile
 from jasperrec.store import refunds
-from jasperrec.store.errors import StoreError
 from jasperrec.store.models import LedgerEntry
 from jasperrec.store.models import Order
 from jasperrec.store.models import OrderLine
@@ -27,6 +25,8 @@ from jasperrec.store.models import OrderStatus
 from jasperrec.store.models import Refund
 from jasperrec.store.models import RefundDestination
 from tests import factories
+from tests.races import delete_committed
+from tests.races import run_at_once
 
 EMAILS = "refund-racer%@example.ca"
 
@@ -45,18 +45,15 @@ class SlowGateway:
 @pytest.fixture
 def cleanup(app: Flask) -> Iterator[None]:
     yield
-    db.session.remove()
     users = sa.select(User.id).where(User.email.like(EMAILS))
     orders = sa.select(Order.id).where(Order.user_id.in_(users))
-    for statement in (
+    delete_committed(
         sa.delete(LedgerEntry).where(LedgerEntry.order_id.in_(orders)),
         sa.delete(Refund).where(Refund.order_id.in_(orders)),
         sa.delete(OrderLine).where(OrderLine.order_id.in_(orders)),
         sa.delete(Order).where(Order.id.in_(orders)),
         sa.delete(User).where(User.email.like(EMAILS)),
-    ):
-        db.session.execute(statement)
-    db.session.commit()
+    )
 
 
 @pytest.mark.commits
@@ -72,29 +69,14 @@ def test_two_refunds_of_the_whole_line_at_once_refund_it_once(
     ids = [s.id for s in staff]
     line_id, order_id = order.lines[0].id, order.id
     db.session.remove()
-    start = threading.Barrier(2, timeout=10)
-    outcomes: list[str] = []
 
-    def race(user_id: int) -> None:
-        start.wait()
-        with app.app_context():
-            try:
-                request = refunds.RefundRequest(line_id, 6_825, destination, "Withdrew")
-                actor = db.session.get(User, user_id)
-                refunds.refund_line(actor, request, SlowGateway(fake_gateway))
-                outcomes.append("refunded")
-            except StoreError as error:
-                outcomes.append(type(error).__name__)
-            except Exception as error:  # noqa: BLE001 (reported by the assertion)
-                outcomes.append(repr(error))
-            finally:
-                db.session.remove()
+    def refund(user_id: int) -> str:
+        request = refunds.RefundRequest(line_id, 6_825, destination, "Withdrew")
+        actor = db.session.get(User, user_id)
+        refunds.refund_line(actor, request, SlowGateway(fake_gateway))
+        return "refunded"
 
-    threads = [threading.Thread(target=race, args=(i,)) for i in ids]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
+    outcomes = run_at_once(app, refund, [(i,) for i in ids])
 
     assert sorted(outcomes) == ["RefundTooLargeError", "refunded"]
     assert len([c for c in fake_gateway.calls if c.method == "refund"]) == (

@@ -9,7 +9,6 @@ deletes what it made.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 
 import pytest
@@ -30,6 +29,8 @@ from jasperrec.store.models import Registration
 from jasperrec.store.models import WaitlistChange
 from jasperrec.store.models import WaitlistEntry
 from tests import factories
+from tests.races import delete_committed
+from tests.races import run_at_once
 
 URL = "http://127.0.0.1:5000/store/checkout/complete?session_id={CHECKOUT_SESSION_ID}"
 HOUSEHOLDS = 24
@@ -42,12 +43,11 @@ EMAILS = "siblingracer%@example.ca"
 def cleanup(app: Flask) -> Iterator[None]:
     """Delete the rows the race committed."""
     yield
-    db.session.remove()
     users = sa.select(User.id).where(User.email.like(EMAILS))
     orders = sa.select(Order.id).where(Order.user_id.in_(users))
     lines = sa.select(OrderLine.id).where(OrderLine.order_id.in_(orders))
     entries = sa.select(WaitlistEntry.id).where(WaitlistEntry.user_id.in_(users))
-    for statement in (
+    delete_committed(
         sa.delete(WaitlistChange).where(WaitlistChange.entry_id.in_(entries)),
         sa.delete(WaitlistEntry).where(WaitlistEntry.user_id.in_(users)),
         sa.delete(Registration).where(Registration.order_line_id.in_(lines)),
@@ -58,9 +58,7 @@ def cleanup(app: Flask) -> Iterator[None]:
         sa.delete(HouseholdMember).where(HouseholdMember.user_id.in_(users)),
         sa.delete(Program).where(Program.slug.like(f"{SLUG}%")),
         sa.delete(User).where(User.email.like(EMAILS)),
-    ):
-        db.session.execute(statement)
-    db.session.commit()
+    )
 
 
 def _fill_carts() -> tuple[int, int, dict[int, tuple[int, int]]]:
@@ -90,31 +88,18 @@ def test_siblings_racing_for_scarce_spaces_are_enrolled_or_waitlisted_never_over
 ):
     scarce_id, roomy_id, children = _fill_carts()
     db.session.remove()
-    start = threading.Barrier(HOUSEHOLDS, timeout=30)
-    outcomes: dict[int, str] = {}
 
-    def rush(user_id: int, keep_together: bool) -> None:
-        start.wait()
-        with app.app_context():
-            try:
-                user = db.session.get_one(User, user_id)
-                checkout.check_out(user, fake_gateway, URL, URL, keep_together=keep_together)
-                outcomes[user_id] = "placed"
-            except ProgramFullError:
-                outcomes[user_id] = "full"
-            except Exception as error:  # noqa: BLE001 (reported by the assertion below)
-                outcomes[user_id] = repr(error)
-            finally:
-                db.session.remove()
+    def rush(user_id: int, keep_together: bool) -> str:
+        try:
+            user = db.session.get_one(User, user_id)
+            checkout.check_out(user, fake_gateway, URL, URL, keep_together=keep_together)
+        except ProgramFullError:
+            return "full"
+        return "placed"
 
-    threads = [
-        threading.Thread(target=rush, args=(user_id, n % 2 == 0))
-        for n, user_id in enumerate(children)
-    ]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
+    rushes = [(user_id, n % 2 == 0) for n, user_id in enumerate(children)]
+    ended = run_at_once(app, rush, rushes, start_within=30, finish_within=120)
+    outcomes = dict(zip(children, ended, strict=True))
 
     enrolled, waiting = set(_people(Registration, scarce_id)), _people(WaitlistEntry, scarce_id)
     assert len(enrolled) == len(_people(Registration, scarce_id)) == SCARCE

@@ -20,6 +20,7 @@ from jasperrec.store.models import Order
 from jasperrec.store.models import OrderLine
 from jasperrec.store.models import Product
 from tests import factories
+from tests.races import delete_committed
 from tests.store.test_concurrency import _race
 
 SLUG = "race-for-the-last-bottle"
@@ -28,19 +29,16 @@ SLUG = "race-for-the-last-bottle"
 @pytest.fixture
 def cleanup(app: Flask) -> Iterator[None]:
     yield
-    db.session.remove()
     users = sa.select(User.id).where(User.email.like("bottle-racer%@example.ca"))
     orders = sa.select(Order.id).where(Order.user_id.in_(users))
-    for statement in (
+    delete_committed(
         sa.delete(LedgerEntry).where(LedgerEntry.order_id.in_(orders)),
         sa.delete(OrderLine).where(OrderLine.order_id.in_(orders)),
         sa.delete(Order).where(Order.id.in_(orders)),
         sa.delete(CartItem).where(CartItem.user_id.in_(users)),
         sa.delete(Product).where(Product.slug == SLUG),
         sa.delete(User).where(User.email.like("bottle-racer%@example.ca")),
-    ):
-        db.session.execute(statement)
-    db.session.commit()
+    )
 
 
 @pytest.mark.commits

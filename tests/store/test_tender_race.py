@@ -5,7 +5,6 @@ Like test_refund_race.py, it commits for real and deletes what it made afterward
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 
 import pytest
@@ -23,6 +22,8 @@ from jasperrec.store.models import Order
 from jasperrec.store.models import OrderLine
 from jasperrec.store.models import OrderStatusChange
 from tests import factories
+from tests.races import delete_committed
+from tests.races import run_at_once
 
 EMAIL = "tender-racer@example.ca"
 
@@ -30,18 +31,15 @@ EMAIL = "tender-racer@example.ca"
 @pytest.fixture
 def cleanup(app: Flask) -> Iterator[None]:
     yield
-    db.session.remove()
     users = sa.select(User.id).where(User.email == EMAIL)
     orders = sa.select(Order.id).where(Order.user_id.in_(users))
-    for statement in (
+    delete_committed(
         sa.delete(LedgerEntry).where(LedgerEntry.user_id.in_(users)),
         sa.delete(OrderStatusChange).where(OrderStatusChange.order_id.in_(orders)),
         sa.delete(OrderLine).where(OrderLine.order_id.in_(orders)),
         sa.delete(Order).where(Order.id.in_(orders)),
         sa.delete(User).where(User.email == EMAIL),
-    ):
-        db.session.execute(statement)
-    db.session.commit()
+    )
 
 
 @pytest.mark.commits
@@ -57,22 +55,13 @@ def test_two_orders_spending_one_credit_at_once_never_spend_it_twice(
     db.session.commit()
     ids, user_id = [o.id for o in orders], household.id
     db.session.remove()
-    start = threading.Barrier(2, timeout=10)
-    spent: list[int] = []
 
-    def race(order_id: int) -> None:
-        start.wait()
-        with app.app_context():
-            order = db.session.get_one(Order, order_id)
-            spent.append(tender.apply_balance(order))
-            db.session.commit()
-            db.session.remove()
+    def spend(order_id: int) -> int:
+        spent = tender.apply_balance(db.session.get_one(Order, order_id))
+        db.session.commit()
+        return spent
 
-    threads = [threading.Thread(target=race, args=(i,)) for i in ids]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
+    spent = run_at_once(app, spend, [(i,) for i in ids])
 
     assert sorted(spent) == [1_000, 5_000]
     household = db.session.get_one(User, user_id)

@@ -8,7 +8,6 @@ audit, which a test could not clean up.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 
 import pytest
@@ -26,6 +25,8 @@ from jasperrec.store.models import OrderLine
 from jasperrec.store.models import Product
 from jasperrec.store.models import Visit
 from tests import factories
+from tests.races import delete_committed
+from tests.races import run_at_once
 
 EMAILS = "visit-racer%@example.ca"
 POOL = "Jasper Aquatic Centre"
@@ -40,7 +41,7 @@ def cleanup(app: Flask) -> Iterator[None]:
     products = sa.select(Entitlement.product_id).where(Entitlement.user_id.in_(users))
     orders = sa.select(Order.id).where(Order.user_id.in_(users))
     product_ids = list(db.session.scalars(products))
-    for statement in (
+    delete_committed(
         sa.delete(Visit).where(Visit.entitlement_id.in_(held)),
         sa.delete(Entitlement).where(Entitlement.user_id.in_(users)),
         sa.delete(LedgerEntry).where(LedgerEntry.order_id.in_(orders)),
@@ -48,35 +49,15 @@ def cleanup(app: Flask) -> Iterator[None]:
         sa.delete(Order).where(Order.id.in_(orders)),
         sa.delete(Product).where(Product.id.in_(product_ids)),
         sa.delete(User).where(User.email.like(EMAILS)),
-    ):
-        db.session.execute(statement)
+    )
+
+
+def _use_last_visit(code: str, staff_id: int) -> str:
+    staff = db.session.get_one(User, staff_id)
+    card = db.session.scalar(sa.select(Entitlement).where(Entitlement.code == code))
+    outcome = entitlements.use_visit(card, POOL, staff, dates.local_today())
     db.session.commit()
-
-
-def _race(app: Flask, code: str, staff_ids: list[int]) -> list[str]:
-    start = threading.Barrier(len(staff_ids), timeout=10)
-    outcomes: list[str] = []
-
-    def race(staff_id: int) -> None:
-        start.wait()
-        with app.app_context():
-            try:
-                staff = db.session.get_one(User, staff_id)
-                card = db.session.scalar(sa.select(Entitlement).where(Entitlement.code == code))
-                outcome = entitlements.use_visit(card, POOL, staff, dates.local_today())
-                db.session.commit()
-                outcomes.append(outcome.value)
-            except Exception as error:  # noqa: BLE001 (reported by the caller's assertion)
-                outcomes.append(repr(error))
-            finally:
-                db.session.remove()
-
-    threads = [threading.Thread(target=race, args=(staff_id,)) for staff_id in staff_ids]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    return sorted(outcomes)
+    return outcome.value
 
 
 @pytest.mark.commits
@@ -88,9 +69,9 @@ def test_two_desks_cannot_both_use_the_last_visit(app, cleanup):
     code, card_id, ids = card.code, card.id, [d.id for d in desks]
     db.session.remove()
 
-    outcomes = _race(app, code, ids)
+    outcomes = run_at_once(app, _use_last_visit, [(code, i) for i in ids])
 
-    assert outcomes == ["no visits left", "visit recorded"]
+    assert sorted(outcomes) == ["no visits left", "visit recorded"]
     assert db.session.get_one(Entitlement, card_id).visits_used == 10
     visits = sa.select(sa.func.count(Visit.id)).where(Visit.entitlement_id == card_id)
     assert db.session.scalar(visits) == 1

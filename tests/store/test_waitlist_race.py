@@ -6,7 +6,6 @@ Like test_concurrency, these commit for real (marked `commits`) and delete what 
 from __future__ import annotations
 
 import datetime as dt
-import threading
 from collections.abc import Callable
 from collections.abc import Iterator
 from typing import Any
@@ -21,7 +20,6 @@ from jasperrec.extensions import db
 from jasperrec.store import checkout
 from jasperrec.store import service
 from jasperrec.store import waitlist
-from jasperrec.store.errors import StoreError
 from jasperrec.store.models import CartItem
 from jasperrec.store.models import Order
 from jasperrec.store.models import OrderLine
@@ -32,6 +30,8 @@ from jasperrec.store.models import WaitlistChange
 from jasperrec.store.models import WaitlistEntry
 from jasperrec.store.models import WaitlistStatus
 from tests import factories
+from tests.races import delete_committed
+from tests.races import run_at_once
 from tests.store.waitlists import register
 
 SLUG = "waitlist-race"
@@ -42,12 +42,11 @@ URL = "http://127.0.0.1:5000/store/checkout/complete?session_id={CHECKOUT_SESSIO
 def cleanup(app: Flask) -> Iterator[None]:
     """Delete the rows the race committed."""
     yield
-    db.session.remove()
     users = sa.select(User.id).where(User.email.like("waitracer%@example.ca"))
     orders = sa.select(Order.id).where(Order.user_id.in_(users))
     lines = sa.select(OrderLine.id).where(OrderLine.order_id.in_(orders))
     entries = sa.select(WaitlistEntry.id).where(WaitlistEntry.user_id.in_(users))
-    for statement in (
+    delete_committed(
         sa.delete(WaitlistChange).where(WaitlistChange.entry_id.in_(entries)),
         sa.delete(WaitlistEntry).where(WaitlistEntry.user_id.in_(users)),
         sa.delete(Registration).where(Registration.order_line_id.in_(lines)),
@@ -56,9 +55,7 @@ def cleanup(app: Flask) -> Iterator[None]:
         sa.delete(CartItem).where(CartItem.user_id.in_(users)),
         sa.delete(Program).where(Program.slug.like(f"{SLUG}%")),
         sa.delete(User).where(User.email.like("waitracer%@example.ca")),
-    ):
-        db.session.execute(statement)
-    db.session.commit()
+    )
 
 
 def racer(n: int, **fields: Any) -> Any:
@@ -66,29 +63,13 @@ def racer(n: int, **fields: Any) -> Any:
 
 
 def race(app: Flask, actions: list[Callable[[], Any]]) -> list[str]:
-    """Run each action on a thread and connection of its own, all at once."""
-    start = threading.Barrier(len(actions), timeout=10)
-    outcomes: list[str] = []
+    """Run each action on a thread and connection of its own, all at once; say how each ended."""
 
-    def run(action: Callable[[], Any]) -> None:
-        start.wait()  # on SQLite even a read takes the write lock: wait before touching it
-        with app.app_context():
-            try:
-                action()
-                outcomes.append("done")
-            except StoreError as error:
-                outcomes.append(type(error).__name__)
-            except Exception as error:  # noqa: BLE001 (reported by the caller's assertion)
-                outcomes.append(repr(error))
-            finally:
-                db.session.remove()
+    def done(action: Callable[[], Any]) -> str:
+        action()
+        return "done"
 
-    threads = [threading.Thread(target=run, args=(action,)) for action in actions]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    return sorted(outcomes)
+    return sorted(run_at_once(app, done, [(action,) for action in actions]))
 
 
 def program_with_waitlist(capacity: int, waiting: int) -> tuple[int, list[int]]:
