@@ -126,6 +126,8 @@ DEFAULTS: dict[str, Any] = {
     "STORE_GST_RATE_PERCENT": 5,
     # A checkout holds program spaces this long (Stripe Checkout allows 30 min to 24 h).
     "STORE_HOLD_MINUTES": 30,
+    # The fake payment backend's delay per call, to load-test at Stripe's latency.
+    "STORE_FAKE_PAYMENT_LATENCY_MS": 0,
     "STORE_CART_MAX_LINES": 10,
     # Households whose postal code (a whole code, or its first characters) or place is listed
     # pay programs' resident fees; others pay the non-resident fee (store/residency.py).

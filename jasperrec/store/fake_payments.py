@@ -45,8 +45,10 @@ class FakeGateway:
     the database, so a restart loses nothing. Events are signed and verified as Stripe's.
     """
 
-    def __init__(self, webhook_secret: str) -> None:
+    def __init__(self, webhook_secret: str, latency_seconds: float = 0.0) -> None:
         self.webhook_secret = webhook_secret
+        # How long each session or refund takes, as Stripe's do; for load benchmarks.
+        self.latency_seconds = latency_seconds
         self.calls: list[FakeCall] = []
         self.failing = False
         # What the next refunds answer: succeeded, or pending until a webhook settles them.
@@ -87,6 +89,7 @@ class FakeGateway:
         }
         self._check_failure("create_checkout_session", arguments)
         _check_request(lines, success_url, cancel_url, expires_at)
+        self._wait()
         # As Stripe does, a key seen before returns the session it made, not a new one.
         if idempotency_key in self.sessions:
             return self.sessions[idempotency_key]
@@ -124,11 +127,16 @@ class FakeGateway:
             "idempotency_key": idempotency_key,
         }
         self._check_failure("refund", arguments)
+        self._wait()
         self.calls.append(FakeCall("refund", arguments))
         if idempotency_key not in self.refunds:
             refund_id = f"re_demo_{secrets.token_hex(12)}"
             self.refunds[idempotency_key] = RefundResult(refund_id, self.refund_status)
         return self.refunds[idempotency_key]
+
+    def _wait(self) -> None:
+        if self.latency_seconds > 0:
+            time.sleep(self.latency_seconds)
 
     def construct_event(self, payload: bytes, signature: str) -> dict[str, Any]:
         """Verify the signature exactly as Stripe's are verified and return the event.

@@ -249,7 +249,8 @@ def init_app(app: Flask) -> None:
         secret = app.config.get("STRIPE_WEBHOOK_SECRET")
         from .fake_payments import FakeGateway  # the fake builds on this module's types
 
-        gateway = FakeGateway(secret or demo_webhook_secret(Path(app.instance_path)))
+        latency = float(app.config.get("STORE_FAKE_PAYMENT_LATENCY_MS", 0)) / 1000
+        gateway = FakeGateway(secret or demo_webhook_secret(Path(app.instance_path)), latency)
     # Kept normalised so the security headers and the demo pages can read it.
     app.config["STORE_PAYMENT_BACKEND"] = backend
     app.extensions[EXTENSION_KEY] = gateway
