@@ -1,4 +1,5 @@
-"""Registering someone at the desk or by phone: pick the resident and participant, take payment.
+"""Registering someone at the desk or by phone: pick the resident and participant, take payment,
+from the household's credit and gift balance first when there is one.
 
 Staff see the resident's household only to pick who takes the program; that is audited
 like any opening of a record, and so is the registration itself.
@@ -13,6 +14,7 @@ from jasperrec.auth.models import User
 from jasperrec.errors import NotFoundError
 from jasperrec.extensions import db
 from jasperrec.mail import send_mail
+from jasperrec.store import tender
 from jasperrec.store.desk_orders import DeskSale
 from jasperrec.store.desk_orders import find_resident
 from jasperrec.store.desk_orders import place_desk_order
@@ -20,8 +22,10 @@ from jasperrec.store.eligibility import Participant
 from jasperrec.store.eligibility import list_participants
 from jasperrec.store.models import Order
 from jasperrec.store.models import Program
+from jasperrec.store.money import money
 from jasperrec.store.prices import current_price
 from jasperrec.store.residency import residency_of
+from jasperrec.store.service import gst_on
 from jasperrec.store.service import spaces_left
 
 from . import audit
@@ -40,12 +44,26 @@ class DeskProgram:
 
 @dataclasses.dataclass(frozen=True)
 class DeskChoice:
-    """What staff choose from: the resident's household and the fee they pay."""
+    """What staff choose from: the resident's household, the fee they pay, and the balance
+    that may pay it first."""
 
     desk: DeskProgram
     resident: User
     candidates: Sequence[Participant]
     fee_cents: int
+    # The fee with GST, if the program carries it.
+    total_cents: int
+    balance: tender.Spendable
+
+    @property
+    def balance_pays_cents(self) -> int:
+        """What the household balance would pay of the total."""
+        return min(self.balance.total_cents, self.total_cents)
+
+    @property
+    def collect_cents(self) -> int:
+        """What the desk collects when the balance pays first."""
+        return self.total_cents - self.balance_pays_cents
 
 
 def get_desk_program(program_id: int) -> DeskProgram:
@@ -75,11 +93,14 @@ def open_household_for_desk(staff: User, program_id: int, resident_id: int) -> D
         record_id=resident.id,
         detail=f"choosing a participant for program {desk.program.id}",
     )
+    fee = current_price(desk.program, residency_of(resident))
     choice = DeskChoice(
         desk=desk,
         resident=resident,
         candidates=list_participants(resident, desk.program),
-        fee_cents=current_price(desk.program, residency_of(resident)),
+        fee_cents=fee,
+        total_cents=fee + (gst_on(fee) if desk.program.is_taxable else 0),
+        balance=tender.spendable(resident),
     )
     db.session.commit()
     return choice
@@ -91,7 +112,7 @@ def register_at_desk(staff: User, sale: DeskSale) -> Order:
     One transaction: a refused registration writes nothing.
 
     :raises NotFoundError:
-    :raises RegistrationClosedError, NotEligibleError, ProgramFullError:
+    :raises RegistrationClosedError, NotEligibleError, ProgramFullError, DeskPaymentError:
     """
     try:
         order = place_desk_order(staff, sale)
@@ -102,8 +123,7 @@ def register_at_desk(staff: User, sale: DeskSale) -> Order:
             AccessPurpose.DESK_REGISTRATION,
             record_type="order",
             record_id=order.id,
-            detail=f"registered at the desk in program {sale.program_id}, paid by "
-            f"{sale.method.value}",
+            detail=f"registered at the desk in program {sale.program_id}, {_paid(order)}",
         )
     except Exception:
         db.session.rollback()
@@ -111,3 +131,13 @@ def register_at_desk(staff: User, sale: DeskSale) -> Order:
     db.session.commit()
     send_mail(order.user.email, "store/receipt", order=order, user=order.user)
     return order
+
+
+def _paid(order: Order) -> str:
+    """How the order was paid, in the audit's words."""
+    parts = []
+    if order.card_cents:
+        parts.append(f"{money(order.card_cents)} by {order.payment_method}")
+    if order.balance_paid_cents:
+        parts.append(f"{money(order.balance_paid_cents)} from the household balance")
+    return f"paid {' and '.join(parts)}" if parts else f"nothing to pay ({order.payment_method})"

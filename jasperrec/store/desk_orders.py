@@ -1,4 +1,5 @@
-"""Orders staff take at the desk or by phone: paid on the spot, and allowed the held-back spaces."""
+"""Orders staff take at the desk or by phone: paid on the spot, from the household balance
+first when staff say so, and allowed the held-back spaces."""
 
 from __future__ import annotations
 
@@ -15,6 +16,8 @@ from jasperrec.extensions import db
 
 from . import ledger
 from . import order_status
+from . import tender
+from .errors import DeskPaymentError
 from .models import Order
 from .models import OrderLine
 from .models import OrderStatus
@@ -22,6 +25,7 @@ from .models import PaymentMethod
 from .models import Program
 from .models import Registration
 from .models import RegistrationStatus
+from .money import money
 from .prices import current_price
 from .residency import residency_of
 from .service import check_eligible
@@ -39,7 +43,10 @@ class DeskSale:
     resident_id: int
     # None: the account holder takes the program themself.
     member_id: int | None
-    method: PaymentMethod
+    # How the desk took what the balance did not pay; None only when it paid it all.
+    method: PaymentMethod | None
+    # Pay from the household's credit and gift balance first.
+    use_balance: bool = False
 
 
 def lock_program(program_id: int) -> Program:
@@ -74,15 +81,37 @@ def _member(resident: User, member_id: int | None) -> HouseholdMember | None:
     return member
 
 
+def _method(resident: User, sale: DeskSale, total_cents: int) -> PaymentMethod:
+    """How the order is paid: the desk's method, or the balance when it covers it all.
+
+    Locks the household first when its balance is to be spent, as checkout does.
+
+    :raises DeskPaymentError: something is left to collect and no method was given.
+    """
+    covered = 0
+    if sale.use_balance:
+        tender.lock_household(resident)
+        covered = min(tender.available_cents(resident), total_cents)
+    if covered and covered == total_cents:
+        return PaymentMethod.BALANCE
+    if sale.method is None or sale.method is PaymentMethod.BALANCE:
+        raise DeskPaymentError(
+            f"Choose how you collected the {money(total_cents - covered)} to pay."
+        )
+    return sale.method
+
+
 def place_desk_order(staff: User, sale: DeskSale) -> Order:
     """Register the participant and record the order as paid at the desk, by staff.
 
     Checks eligibility and space the way checkout does, except that the spaces held back
-    for the desk count as open. Flushes only: the staff console commits it together with
-    its audit entry, then sends the receipt.
+    for the desk count as open. With `use_balance`, the household's credit and gift
+    balance pay first and the desk's method pays the rest. Flushes only: the staff
+    console commits it together with its audit entry, then sends the receipt.
 
     :raises NotFoundError: no such program, resident, or member of that household.
     :raises RegistrationClosedError, NotEligibleError, ProgramFullError:
+    :raises DeskPaymentError: something is left to collect and no method was given.
     """
     program = lock_program(sale.program_id)
     resident = find_resident(sale.resident_id)
@@ -90,6 +119,7 @@ def place_desk_order(staff: User, sale: DeskSale) -> Order:
     check_eligible(resident, program, member, spaces_left(program, at_desk=True))
     unit = current_price(program, residency_of(resident))
     gst = gst_on(unit) if program.is_taxable else 0
+    method = _method(resident, sale, unit + gst)
     now = utcnow()
     order = Order(
         user=resident,
@@ -99,7 +129,7 @@ def place_desk_order(staff: User, sale: DeskSale) -> Order:
         total_cents=unit + gst,
         expires_at=now,
         paid_at=now,
-        payment_method=sale.method,
+        payment_method=method,
         taken_by=staff,
     )
     line = OrderLine(
@@ -118,8 +148,10 @@ def place_desk_order(staff: User, sale: DeskSale) -> Order:
     )
     order.lines.append(line)
     db.session.add(order)
-    order_status.start(order, OrderStatus.PAID, f"paid at the desk: {sale.method.value}", staff)
+    order_status.start(order, OrderStatus.PAID, f"paid at the desk: {method.value}", staff)
     db.session.flush()
+    if sale.use_balance:
+        tender.apply_balance(order)
     ledger.record_payment(order)
     remove_clashing_for(order)
     return order

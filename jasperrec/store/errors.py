@@ -49,6 +49,10 @@ class OrderTransitionError(StoreError):
     """An order cannot move to that status from where it stands."""
 
 
+class DeskPaymentError(StoreError):
+    """The desk has something to collect and did not say how it was paid."""
+
+
 class PaymentError(StoreError):
     """The payment processor refused or failed to start a payment."""
 

@@ -8,6 +8,8 @@ tied to the order; giving it back is the same row with the opposite sign.
 
 from __future__ import annotations
 
+import dataclasses
+
 import sqlalchemy as sa
 
 from jasperrec.auth.models import User
@@ -26,6 +28,34 @@ from .prices import CartLine
 
 # The balances checkout spends, in the order it spends them.
 SPENDABLE = (LedgerAccount.CREDIT, LedgerAccount.GIFT)
+
+
+@dataclasses.dataclass(frozen=True)
+class Spendable:
+    """What a household may spend at checkout, by balance."""
+
+    credit_cents: int
+    gift_cents: int
+
+    @property
+    def total_cents(self) -> int:
+        """Credit and gift balance together."""
+        return self.credit_cents + self.gift_cents
+
+
+def spendable(household: User) -> Spendable:
+    """Return the household's credit and gift balance, read in one query."""
+    query = (
+        sa.select(LedgerEntry.account, sa.func.sum(LedgerEntry.amount_cents))
+        .where(
+            LedgerEntry.user_id == household.id,
+            LedgerEntry.account.in_(SPENDABLE),
+            LedgerEntry.status == LedgerStatus.SUCCEEDED,
+        )
+        .group_by(LedgerEntry.account)
+    )
+    sums = {account: int(total or 0) for account, total in db.session.execute(query)}
+    return Spendable(sums.get(LedgerAccount.CREDIT, 0), sums.get(LedgerAccount.GIFT, 0))
 
 
 def lock_household(household: User) -> None:

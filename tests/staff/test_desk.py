@@ -24,6 +24,7 @@ from jasperrec.store.models import OrderStatus
 from jasperrec.store.models import PaymentMethod
 from jasperrec.store.models import Registration
 from jasperrec.store.models import RegistrationStatus
+from jasperrec.store.money import money
 from tests import factories
 from tests.store.test_registrations import register
 
@@ -193,7 +194,8 @@ def test_the_desk_finds_the_resident_and_registers_through_the_pages(
     assert done.status_code == 302
     page = client.get(done.headers["Location"]).get_data(as_text=True)
     assert "Maya Tremblay is registered in Swim Kids 3" in page
-    assert "paid by credit card at the terminal" in page
+    [order] = db.session.scalars(sa.select(Order)).all()
+    assert f"Collect {money(order.total_cents)} by credit card at the terminal." in page
     household_views = db.session.scalars(
         sa.select(AuditEntry).where(AuditEntry.kind == AccessKind.HOUSEHOLD)
     ).all()

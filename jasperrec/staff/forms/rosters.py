@@ -60,14 +60,29 @@ class ProgramFilterForm(FlaskForm):
     mine = BooleanField("Only programs I coordinate")
 
 
+# The methods the desk collects by; the household balance is a box of its own.
+DESK_METHODS = [m for m in PaymentMethod if m is not PaymentMethod.BALANCE]
+
+
+def _desk_method(form: DeskRegistrationForm, field: RadioField) -> None:
+    if field.data and field.data not in {m.value for m in DESK_METHODS}:
+        raise ValidationError("Choose one of the payment methods listed.")
+
+
 class DeskRegistrationForm(FlaskForm):
-    """Register one participant and record how the desk took the payment."""
+    """Register one participant and record how the desk took the payment.
+
+    The method may be left out only when the household balance pays it all; the service
+    says so when it does not.
+    """
 
     participant = RadioField(
         "Who takes the program", validators=[DataRequired("Choose who takes the program.")]
     )
+    use_balance = BooleanField("Pay from the household's balance first")
     method = RadioField(
-        "Paid at the desk by",
-        choices=[SelectChoice(m.value, m.value.capitalize()) for m in PaymentMethod],
-        validators=[DataRequired("Choose how the payment was taken.")],
+        "Collected by",
+        choices=[SelectChoice(m.value, m.value.capitalize()) for m in DESK_METHODS],
+        validate_choice=False,
+        validators=[Optional(), _desk_method],
     )

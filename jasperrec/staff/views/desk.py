@@ -14,9 +14,11 @@ from wtforms import SelectChoice
 from jasperrec.auth.permissions import Permission
 from jasperrec.auth.permissions import permission_required
 from jasperrec.store.desk_orders import DeskSale
+from jasperrec.store.errors import DeskPaymentError
 from jasperrec.store.errors import StoreError
 from jasperrec.store.models import Order
 from jasperrec.store.models import PaymentMethod
+from jasperrec.store.money import money
 
 from .. import desk
 from .. import rosters
@@ -60,15 +62,22 @@ def _sale(program_id: int, resident_id: int, form: DeskRegistrationForm) -> Desk
         program_id=program_id,
         resident_id=resident_id,
         member_id=None if chosen == ACCOUNT_HOLDER else int(chosen),
-        method=PaymentMethod(form.method.data),
+        method=PaymentMethod(form.method.data) if form.method.data else None,
+        use_balance=form.use_balance.data,
     )
 
 
 def _registered(order: Order) -> str:
     line = order.lines[0]
+    if order.card_cents == 0 and order.balance_paid_cents:
+        paid = "Paid in full from the household balance."
+    else:
+        spent = order.balance_paid_cents
+        paid = f"Collect {money(order.card_cents)} by {order.payment_method}"
+        paid += f" ({money(spent)} came from the household balance)." if spent else "."
     return (
         f"{line.participant_name} is registered in {line.description}: order "
-        f"{order.reference}, paid by {order.payment_method}. The receipt is emailed to "
+        f"{order.reference}. {paid} The receipt is emailed to "
         f"{order.user.email or 'no one: the resident gave no email address'}."
     )
 
@@ -77,7 +86,7 @@ def _registered(order: Order) -> str:
 @permission_required(Permission.STORE_REGISTRATIONS_CREATE)
 def desk_register(program_id: int, resident_id: int) -> ResponseReturnValue:
     choice = desk.open_household_for_desk(current_user, program_id, resident_id)
-    form = DeskRegistrationForm()
+    form = DeskRegistrationForm(use_balance=choice.balance.total_cents > 0)
     form.participant.choices = [
         SelectChoice(ACCOUNT_HOLDER if c.member_id is None else str(c.member_id), c.name)
         for c in choice.candidates
@@ -85,6 +94,8 @@ def desk_register(program_id: int, resident_id: int) -> ResponseReturnValue:
     if form.validate_on_submit():
         try:
             order = desk.register_at_desk(current_user, _sale(program_id, resident_id, form))
+        except DeskPaymentError as exc:
+            form.method.errors.append(str(exc))
         except StoreError as exc:
             form.participant.errors.append(str(exc))
         else:

@@ -35,6 +35,8 @@ class PaymentMethod(enum.StrEnum):
     CREDIT = "credit card at the terminal"
     CASH = "cash"
     CHEQUE = "cheque"
+    # Nothing to collect: the household's credit and gift balance paid it all.
+    BALANCE = "household balance"
 
 
 class OrderStatus(enum.StrEnum):
