@@ -15,6 +15,7 @@ from jasperrec.helpdesk import replies
 from jasperrec.helpdesk.models import RequestStatus
 from jasperrec.helpdesk.models import Resolution
 from jasperrec.helpdesk.models import ServiceRequest
+from jasperrec.store import tender
 from jasperrec.store.models import Order
 from jasperrec.store.models import OrderStatus
 from jasperrec.store.models import Registration
@@ -83,7 +84,8 @@ class RecentOrder:
 
 @dataclasses.dataclass(frozen=True)
 class CustomerHistory:
-    """The customer's support history and a summary of their registrations and orders."""
+    """The customer's support history, a summary of their registrations and orders, and
+    the credit and gift balance their household may spend."""
 
     requests: list[EarlierRequest]
     request_count: int
@@ -93,6 +95,7 @@ class CustomerHistory:
     orders: list[RecentOrder]
     order_counts: dict[OrderStatus, int]
     paid_total_cents: int
+    balance: tender.Spendable
 
 
 @dataclasses.dataclass(frozen=True)
@@ -117,7 +120,8 @@ def open_request_page(staff: User, request_id: int, *, record_view: bool = True)
 
 
 def customer_history(staff: User, service_request: ServiceRequest) -> CustomerHistory:
-    """Read the customer's other requests, registrations and orders in a fixed few queries."""
+    """Read the customer's other requests, registrations, orders and balance in a fixed few
+    queries; the balance goes with the orders, to whoever may open the request."""
     customer_id = service_request.customer_id
     others = sa.and_(
         ServiceRequest.customer_id == customer_id, ServiceRequest.id != service_request.id
@@ -138,6 +142,7 @@ def customer_history(staff: User, service_request: ServiceRequest) -> CustomerHi
         orders=_recent_orders(customer_id),
         order_counts=order_counts,
         paid_total_cents=paid_total_cents,
+        balance=tender.spendable(service_request.customer),
     )
 
 

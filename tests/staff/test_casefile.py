@@ -21,10 +21,13 @@ from jasperrec.staff import casefile
 from jasperrec.staff.models import AccessKind
 from jasperrec.staff.models import AuditEntry
 from jasperrec.staff.views.requests import RETURNING_KEY
+from jasperrec.store import tender
 from jasperrec.store.models import OrderStatus
 from jasperrec.store.models import Registration
 from jasperrec.store.models import RegistrationStatus
 from tests import factories
+from tests.store.test_desk_balance import give_credit
+from tests.store.test_desk_balance import give_gift
 
 
 @pytest.fixture
@@ -302,3 +305,76 @@ def test_the_history_reads_the_same_number_of_queries_however_long_it_is(
 
     assert many == few
     assert page.count(": question answered</td>") == casefile.EARLIER_REQUESTS_SHOWN
+
+
+def test_the_history_holds_the_households_credit_and_gift_balance(
+    agent: Any, customer: Any, current: Any
+) -> None:
+    give_credit(customer, 2_000)
+    give_gift(customer, 1_500)
+    give_credit(factories.UserFactory(), 9_900)  # another household's
+
+    history = casefile.open_request_page(agent, current.id).history
+
+    assert history.balance == tender.Spendable(credit_cents=2_000, gift_cents=1_500)
+
+
+def test_the_request_page_shows_the_balance_beside_the_orders(
+    client: Any, agent: Any, staff_log_in: Any, customer: Any, current: Any
+) -> None:
+    give_credit(customer, 2_000)
+    staff_log_in(agent)
+
+    page = client.get(f"/staff/requests/{current.id}").text
+
+    assert "<h3>Household balance</h3>" in page
+    assert "$20.00 to spend at checkout or at the desk: $20.00 of credit" in page
+
+
+def test_a_customer_without_a_balance_is_said_to_have_none(
+    client: Any, agent: Any, staff_log_in: Any, current: Any
+) -> None:
+    staff_log_in(agent)
+
+    page = client.get(f"/staff/requests/{current.id}").text
+
+    assert "No credit or gift balance." in page
+
+
+def test_staff_who_may_not_open_the_request_see_no_balance(
+    client: Any, make_staff: Any, staff_log_in: Any, customer: Any, current: Any
+) -> None:
+    give_credit(customer, 2_000)
+    outsider = make_staff(Role.HELPDESK_AGENT, departments=[factories.DepartmentFactory()])
+    staff_log_in(outsider)
+
+    response = client.get(f"/staff/requests/{current.id}")
+
+    assert response.status_code == 404
+    assert "$20.00" not in response.text
+
+
+def test_the_balance_reads_the_same_number_of_queries_however_many_rows_it_has(
+    client: Any,
+    agent: Any,
+    staff_log_in: Any,
+    customer: Any,
+    current: Any,
+    count_queries: Callable[[Callable[[], Any]], int],
+) -> None:
+    staff_log_in(agent)
+    give_credit(customer, 100)
+    give_gift(customer, 500)
+    db.session.commit()
+    client.get(f"/staff/requests/{current.id}")  # the first page after sign-in does more
+    few = count_queries(lambda: client.get(f"/staff/requests/{current.id}"))
+    for _ in range(20):
+        give_credit(customer, 100)
+    give_gift(customer, 500)
+    db.session.commit()
+    page = client.get(f"/staff/requests/{current.id}").text
+
+    many = count_queries(lambda: client.get(f"/staff/requests/{current.id}"))
+
+    assert many == few
+    assert "$31.00 to spend" in page
