@@ -210,3 +210,16 @@ def test_the_form_offers_only_what_the_desk_collects_by(app: Any, method: str, v
         form.participant.choices = [("holder", "Alex")]
         assert form.validate() is valid
         assert PaymentMethod.BALANCE.value not in [value for value, *_ in form.method.choices]
+
+
+def test_a_free_program_says_there_is_nothing_to_collect(
+    client: FlaskClient, staff_log_in: Any, agent: Any, parent: Any, maya: Any
+) -> None:
+    free = factories.ProgramFactory(name="Family Skate", price_cents=0, is_taxable=False)
+    staff_log_in(agent)
+
+    done = register(client, free, parent, participant=str(maya.id), method=PaymentMethod.CASH.value)
+
+    page = client.get(done.headers["Location"]).text
+    assert "Nothing to collect: the program is free." in page
+    assert "Collect $0.00" not in page

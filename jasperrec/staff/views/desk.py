@@ -69,7 +69,9 @@ def _sale(program_id: int, resident_id: int, form: DeskRegistrationForm) -> Desk
 
 def _registered(order: Order) -> str:
     line = order.lines[0]
-    if order.card_cents == 0 and order.balance_paid_cents:
+    if order.total_cents == 0:
+        paid = "Nothing to collect: the program is free."
+    elif order.card_cents == 0:
         paid = "Paid in full from the household balance."
     else:
         spent = order.balance_paid_cents
