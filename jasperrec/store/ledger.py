@@ -48,44 +48,27 @@ def record_payment(order: Order) -> LedgerEntry | None:
     )
 
 
-def record_late_payment(order: Order) -> None:
-    """Record a card payment that came after the order's spaces were gone; flushes only."""
+# The steps of a payment that came after its spaces were gone: the account each moves,
+# its sign, and what the row says.
+_LATE_STEPS = {
+    LedgerKind.PAYMENT: (LedgerAccount.PAYMENTS, 1, "paid after its hold lapsed"),
+    LedgerKind.CREDIT_ISSUED: (LedgerAccount.CREDIT, 1, "paid too late for its spaces: credited"),
+    LedgerKind.REFUND: (LedgerAccount.PAYMENTS, -1, "paid too late for its spaces: refunded"),
+}
+
+
+def record_late(order: Order, kind: LedgerKind) -> None:
+    """Record one step of a late payment: the card payment, then its refund or the credit
+    the resident chose instead; flushes only."""
+    account, sign, what = _LATE_STEPS[kind]
     add_entry(
         order.user,
-        order.user,
-        LedgerKind.PAYMENT,
-        LedgerAccount.PAYMENTS,
-        order.card_cents,
+        order.user if kind is LedgerKind.PAYMENT else None,
+        kind,
+        account,
+        sign * order.card_cents,
         currency=order.currency,
-        reason=f"Order {order.reference} paid after its hold lapsed",
-        order=order,
-    )
-
-
-def record_late_credit(order: Order) -> None:
-    """Credit the household a late payment, as the resident chose at checkout; flushes."""
-    add_entry(
-        order.user,
-        None,
-        LedgerKind.CREDIT_ISSUED,
-        LedgerAccount.CREDIT,
-        order.card_cents,
-        currency=order.currency,
-        reason=f"Order {order.reference} was paid too late for its spaces: credited",
-        order=order,
-    )
-
-
-def record_late_refund(order: Order) -> None:
-    """Record a late payment given back to the card; flushes only."""
-    add_entry(
-        order.user,
-        None,
-        LedgerKind.REFUND,
-        LedgerAccount.PAYMENTS,
-        -order.card_cents,
-        currency=order.currency,
-        reason=f"Order {order.reference} was paid too late for its spaces: refunded",
+        reason=f"Order {order.reference} {what}",
         order=order,
     )
 

@@ -30,6 +30,7 @@ from . import tender
 from . import waitlist
 from .errors import PaymentError
 from .errors import PaymentMismatchError
+from .models import LedgerKind
 from .models import Order
 from .models import OrderLine
 from .models import OrderStatus
@@ -132,9 +133,9 @@ def _refund_late(order: Order, payment_intent_id: str | None, gateway: PaymentGa
     """
     order_status.move(order, OrderStatus.REFUNDED_LATE, REFUNDED_LATE)
     order.payment_intent_id = payment_intent_id
-    ledger.record_late_payment(order)
+    ledger.record_late(order, LedgerKind.PAYMENT)
     if order.late_to_credit:
-        ledger.record_late_credit(order)
+        ledger.record_late(order, LedgerKind.CREDIT_ISSUED)
     first = [
         line
         for line in order.lines
@@ -165,7 +166,7 @@ def send_late_refund(order: Order, gateway: PaymentGateway) -> None:
         log.exception("The late refund of order %s failed; it will be retried.", order.reference)
         return
     order.late_refund_id = refund.id
-    ledger.record_late_refund(order)
+    ledger.record_late(order, LedgerKind.REFUND)
     db.session.commit()
 
 
